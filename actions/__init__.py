@@ -1,0 +1,4 @@
+"""Custom actions run by the Rasa SDK action server (``python -m rasa_sdk --actions actions``).
+
+The SDK imports every submodule of this package at start-up and registers each ``Action`` subclass.
+"""

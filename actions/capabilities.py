@@ -1,0 +1,99 @@
+"""``action_show_capabilities``: tell the user, in their language, what the assistant does.
+
+The list is data (:data:`CAPABILITIES`), so each feature adds its own line where it is built, and the
+message is the same on every channel: a short text plus buttons that start each capability.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.language import conversation_language
+
+
+@dataclass(frozen=True)
+class Capability:
+    """One thing the assistant can do, described in both languages."""
+
+    zh: str
+    en: str
+    button_zh: Optional[str] = None
+    button_en: Optional[str] = None
+    payload: Optional[str] = None
+
+    def text(self, language: str) -> str:
+        return self.en if language == "en" else self.zh
+
+    def button(self, language: str) -> Optional[Dict[str, str]]:
+        title = self.button_en if language == "en" else self.button_zh
+        if not (title and self.payload):
+            return None
+        return {"title": title, "payload": self.payload}
+
+
+# The plan's topics, from the 2023 Putuo district plan for IP administrative protection.
+PLAN_TOPICS_ZH = (
+    "商标行政执法（直播带货、微店微商、定牌加工等）、专利纠纷行政调解、地理标志保护、"
+    "非正常专利申请和商标恶意注册、进博会等重大活动保护、电子商务平台监管、"
+    "涉外知识产权保护（中以（上海）创新园维权援助工作站、商业秘密保护点、海外纠纷应对指导）、"
+    "跨区域协作和知识产权纠纷多元化解"
+)
+PLAN_TOPICS_EN = (
+    "trademark enforcement (livestream sales, WeChat shops, OEM processing), administrative mediation of "
+    "patent disputes, geographical indications, abnormal patent applications and malicious trademark "
+    "registration, protection at major events such as the China International Import Expo, e-commerce "
+    "platform supervision, foreign-related IP protection (the rights-protection assistance workstation at "
+    "the Sino-Israel (Shanghai) Innovation Park, trade-secret protection points, guidance on overseas "
+    "disputes), cross-region cooperation and the resolution of IP disputes"
+)
+
+CAPABILITIES: List[Capability] = [
+    Capability(
+        zh="用中文或英文与您交流（说“English please”或“请用中文”即可切换）。",
+        en='Talk with you in Chinese or English (say "请用中文" or "English please" to switch).',
+    ),
+    Capability(
+        zh=f"介绍普陀区2023年知识产权行政保护工作实施计划涉及的领域：{PLAN_TOPICS_ZH}。",
+        en=(
+            "Tell you which areas the Putuo district's 2023 plan for IP administrative protection covers: "
+            f"{PLAN_TOPICS_EN}."
+        ),
+    ),
+]
+
+INTRO = {
+    "zh": "我是普陀区市场监管局知识产权保护服务的智能助手。我可以：",
+    "en": (
+        "I am the assistant of the IP protection service of the Putuo District Administration for "
+        "Market Regulation. I can:"
+    ),
+}
+
+
+def capabilities_message(language: str) -> Dict[str, Any]:
+    """Build the message (text and buttons) listing every capability in ``language``."""
+    lines = [INTRO[language]]
+    lines += [f"{number}. {cap.text(language)}" for number, cap in enumerate(CAPABILITIES, 1)]
+    buttons = [b for b in (cap.button(language) for cap in CAPABILITIES) if b]
+    return {"text": "\n".join(lines), "buttons": buttons}
+
+
+class ActionShowCapabilities(Action):
+    """Lists the capabilities in the conversation's language."""
+
+    def name(self) -> Text:
+        return "action_show_capabilities"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        message = capabilities_message(conversation_language(tracker))
+        dispatcher.utter_message(text=message["text"], buttons=message["buttons"])
+        return []

@@ -1,0 +1,83 @@
+"""Decide whether a message is Chinese or English.
+
+Pure functions with no Rasa import, so the rule is easy to test and to reuse. The rule, in order:
+
+1. an explicit request ("English please", "请用中文", "can you speak Chinese?") wins;
+2. otherwise the text itself: Chinese characters against Latin words (a Chinese word is about two
+   characters, so two CJK characters weigh as much as one English word; a tie goes to Chinese,
+   the bureau's main language);
+3. otherwise the page language sent as message metadata (``{"language": "en"}`` or ``"en-US"``);
+4. otherwise no decision (``None``): the conversation keeps its current language.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping, Optional
+
+ZH = "zh"
+EN = "en"
+SUPPORTED = (ZH, EN)
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+# Requests to switch language. Checked on lowercased text.
+_ASK_EN = re.compile(r"(english|英文|英语|in\s+eng|speak\s+eng|englsih|engilsh)")
+_ASK_ZH = re.compile(r"(chinese|mandarin|中文|汉语|普通话|國語|国语|chiense|chinses)")
+_REQUEST_WORDS = re.compile(
+    r"(please|pls|plz|can you|could you|switch|speak|reply|answer|talk|use|change|in |"
+    r"请|用|说|讲|换|切换|回答|回复)"
+)
+_BARE_NAMES = {"english", "eng", "英文", "英语", "chinese", "中文", "汉语", "普通话"}
+
+
+def detect_text_language(text: str) -> Optional[str]:
+    """Return ``"zh"`` or ``"en"`` from the characters of ``text``, or ``None`` if it has no letters."""
+    cjk = len(_CJK.findall(text or ""))
+    words = len(_LATIN_WORD.findall(text or ""))
+    if cjk == 0 and words == 0:
+        return None
+    return ZH if cjk / 2 >= words else EN
+
+
+def requested_language(text: str) -> Optional[str]:
+    """Return the language the user explicitly asks for, if the message is such a request.
+
+    A mention of a language only counts with a request word ("please", "请", "switch"...) or
+    when the message is nothing but the language's name ("English?", "中文"), so that
+    "有英文版吗" (is there an English version?) does not switch the conversation.
+    """
+    lowered = (text or "").lower().strip()
+    if not lowered:
+        return None
+    wants_en = bool(_ASK_EN.search(lowered))
+    wants_zh = bool(_ASK_ZH.search(lowered))
+    if wants_en == wants_zh:  # neither, or both ("translate Chinese into English")
+        return None
+    bare = re.sub(r"[^a-z\u4e00-\u9fff]", "", lowered)
+    if not (bare in _BARE_NAMES or _REQUEST_WORDS.search(lowered)):
+        return None
+    return EN if wants_en else ZH
+
+
+def metadata_language(metadata: Optional[Mapping[str, Any]]) -> Optional[str]:
+    """Read the page language from message metadata (``language`` or ``lang``, e.g. ``zh-CN``)."""
+    if not isinstance(metadata, Mapping):
+        return None
+    value = metadata.get("language") or metadata.get("lang")
+    if not isinstance(value, str):
+        return None
+    prefix = value.strip().lower()[:2]
+    return prefix if prefix in SUPPORTED else None
+
+
+def detect_language(text: str, metadata: Optional[Mapping[str, Any]] = None) -> Optional[str]:
+    """Apply the full rule (explicit request, then text, then page metadata).
+
+    A button payload such as ``/ask_capabilities`` is not language evidence: clicking a Chinese
+    button must not switch the conversation to English.
+    """
+    if (text or "").lstrip().startswith("/"):
+        return metadata_language(metadata)
+    return requested_language(text) or detect_text_language(text) or metadata_language(metadata)

@@ -1,0 +1,291 @@
+"""Start the action server and the Rasa server, wait until both answer, stop both on Ctrl-C.
+
+Used by ``make run`` (``python3 -m bot.serve``) and by the live tests (:class:`Servers`). Standard
+library only: it runs before, and outside, the two virtual environments it starts processes from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA_VENV = ROOT / ".venv-rasa"
+ACTIONS_VENV = ROOT / ".venv-actions"
+DEFAULT_MODEL = ROOT / "var" / "rasa" / "models" / "current.tar.gz"
+
+
+class StartError(RuntimeError):
+    """A problem the user can fix; reported as one line, not a traceback."""
+
+
+def port_is_free(port: int, host: str = "0.0.0.0") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port() -> int:
+    """A port that is free right now (for tests that start their own servers)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_ok(url: str, timeout: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return 200 <= response.status < 300
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def offline_environment() -> Dict[str, str]:
+    """Variables that keep every process offline and quiet, whatever the caller's shell has."""
+    return {
+        "RASA_TELEMETRY_ENABLED": "false",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+@dataclass
+class Servers:
+    """The two server processes of one assistant instance."""
+
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    model: Path = DEFAULT_MODEL
+    log_dir: Path = ROOT / "var" / "logs"
+    tracker_db: Path = ROOT / "var" / "rasa" / "tracker.db"
+    cors: str = "*"
+    extra_env: Dict[str, str] = field(default_factory=dict)
+    startup_timeout: float = 240.0
+    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://localhost:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://localhost:{self.actions_port}"
+
+    def check(self) -> None:
+        """Fail early, in one line, on what would otherwise become a traceback in a log."""
+        for venv, setup in ((RASA_VENV, "make venvs"), (ACTIONS_VENV, "make venvs")):
+            if not (venv / "bin" / "python").exists():
+                raise StartError(f"{venv.name} is missing: run '{setup}' (or 'make run') first")
+        if not self.model.exists():
+            raise StartError(f"no trained model at {self.model}: run 'make train' (or 'make run') first")
+        for name, port, variable in (
+            ("Rasa server", self.rasa_port, "RASA_PORT"),
+            ("action server", self.actions_port, "ACTIONS_PORT"),
+        ):
+            if not port_is_free(port):
+                raise StartError(
+                    f"port {port} for the {name} is busy (is the assistant already running?); "
+                    f"stop that process or choose another port with {variable}=..."
+                )
+
+    def _env(self) -> Dict[str, str]:
+        env = dict(os.environ)
+        env.update(offline_environment())
+        env.update(
+            {
+                "ACTION_ENDPOINT_URL": f"{self.actions_url}/webhook",
+                "RASA_TRACKER_DB": str(self.tracker_db),
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def _spawn(self, name: str, command: List[str]) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.log_dir / f"{name}.log", "ab") as log:  # the child keeps its own copy
+            self.processes[name] = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=self._env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,  # Ctrl-C reaches us only; we stop the children in order
+            )
+
+    def start(self) -> None:
+        self.check()
+        self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+        self._spawn(
+            "actions",
+            [
+                str(ACTIONS_VENV / "bin" / "python"),
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(self.actions_port),
+            ],
+        )
+        self._spawn(
+            "rasa",
+            [
+                str(RASA_VENV / "bin" / "rasa"),
+                "run",
+                "--model",
+                str(self.model),
+                "--endpoints",
+                "bot/endpoints.yml",
+                "--credentials",
+                "bot/credentials.yml",
+                "--port",
+                str(self.rasa_port),
+                "--cors",
+                self.cors,
+            ],
+        )
+        try:
+            self.wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+
+    def wait_healthy(self) -> None:
+        checks = {"actions": f"{self.actions_url}/health", "rasa": f"{self.rasa_url}/"}
+        deadline = time.monotonic() + self.startup_timeout
+        pending = dict(checks)
+        while pending:
+            for name in list(pending):
+                process = self.processes[name]
+                if process.poll() is not None:
+                    raise StartError(
+                        f"the {name} server exited with code {process.returncode} while starting; "
+                        f"see {self.log_dir / (name + '.log')}:\n{self.log_tail(name)}"
+                    )
+                if http_ok(pending[name]):
+                    del pending[name]
+            if pending and time.monotonic() > deadline:
+                raise StartError(
+                    f"{', '.join(pending)} did not become healthy within {self.startup_timeout:.0f} s; "
+                    f"see the logs in {self.log_dir}"
+                )
+            if pending:
+                time.sleep(0.5)
+
+    def log_tail(self, name: str, lines: int = 15) -> str:
+        path = self.log_dir / f"{name}.log"
+        if not path.exists():
+            return ""
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self, grace: float = 15.0) -> None:
+        """Stop Rasa first (it may still call actions), then the action server."""
+        for name in ("rasa", "actions"):
+            process = self.processes.pop(name, None)
+            if process is None or process.poll() is not None:
+                continue
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                continue
+            try:
+                process.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    def __enter__(self) -> Servers:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def _int_env(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    try:
+        return int(value) if value else default
+    except ValueError:
+        raise StartError(f"{name} must be a port number, not {value!r}") from None
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    args = parser.parse_args(argv)
+    try:
+        servers = Servers(
+            rasa_port=_int_env("RASA_PORT", 5005),
+            actions_port=_int_env("ACTIONS_PORT", 5055),
+            model=args.model,
+            cors=os.environ.get("RASA_CORS", "*"),
+        )
+        servers.check()
+        print("==> starting the action server and the Rasa server (about 20 s)...", flush=True)
+        started = time.monotonic()
+        servers.start()
+    except StartError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\n==> stopped", file=sys.stderr)
+        return 130
+
+    print(
+        f"==> the assistant is ready ({time.monotonic() - started:.0f} s)\n"
+        f"    REST:       POST {servers.rasa_url}/webhooks/rest/webhook\n"
+        f"    socket.io:  {servers.rasa_url}/socket.io\n"
+        f"    actions:    {servers.actions_url}/health\n"
+        f"    logs:       {servers.log_dir}/\n"
+        f"    try:        curl -s {servers.rasa_url}/webhooks/rest/webhook "
+        '-d \'{"sender":"u1","message":"你好"}\'\n'
+        "    Ctrl-C stops both servers.",
+        flush=True,
+    )
+    stop_requested = False
+
+    def request_stop(signum: int, frame: object) -> None:
+        nonlocal stop_requested
+        stop_requested = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    exit_code = 0
+    while not stop_requested:
+        for name, process in servers.processes.items():
+            if process.poll() is not None:
+                print(
+                    f"error: the {name} server stopped unexpectedly (code {process.returncode}):\n"
+                    f"{servers.log_tail(name)}",
+                    file=sys.stderr,
+                )
+                stop_requested, exit_code = True, 1
+                break
+        time.sleep(0.5)
+    print("\n==> stopping...", flush=True)
+    servers.stop()
+    print("==> stopped", flush=True)
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The policy knowledge base and its search engine."""

@@ -1,0 +1,110 @@
+"""The custom NLU components, run as Rasa runs them (real Message objects, real Jieba)."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import ENTITIES, METADATA, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.components.language_detector import LanguageDetector
+from bot.components.tokenizer import BilingualTokenizer
+
+
+@pytest.fixture
+def context(tmp_path):
+    storage = LocalModelStorage(tmp_path)
+    return storage, Resource("component"), ExecutionContext(graph_schema=None, model_id="1")
+
+
+@pytest.fixture
+def detector(context) -> LanguageDetector:
+    storage, resource, execution_context = context
+    return LanguageDetector.create({}, storage, resource, execution_context)
+
+
+@pytest.fixture
+def tokenizer(context) -> BilingualTokenizer:
+    storage, resource, execution_context = context
+    config = {**BilingualTokenizer.get_default_config()}
+    return BilingualTokenizer.create(config, storage, resource, execution_context)
+
+
+def _language_entities(message: Message) -> list[dict]:
+    return [e for e in message.get(ENTITIES, []) if e["entity"] == "language"]
+
+
+@pytest.mark.parametrize(
+    ("text", "metadata", "expected"),
+    [
+        ("你好", None, "zh"),
+        ("hello there", None, "en"),
+        ("English please", None, "en"),
+        ("请用中文", None, "zh"),
+        ("2024", {"language": "en"}, "en"),
+    ],
+)
+def test_detector_sets_language_entity(detector, text, metadata, expected) -> None:
+    message = Message(data={TEXT: text, METADATA: metadata})
+    detector.process([message])
+    entities = _language_entities(message)
+    assert [e["value"] for e in entities] == [expected]
+    assert entities[0]["extractor"] == "LanguageDetector"
+
+
+def test_detector_adds_nothing_without_evidence(detector) -> None:
+    message = Message(data={TEXT: "12345"})
+    detector.process([message])
+    assert _language_entities(message) == []
+
+
+def test_detector_replaces_an_earlier_language_entity(detector) -> None:
+    message = Message(data={TEXT: "hello", ENTITIES: [{"entity": "language", "value": "zh"}]})
+    detector.process([message])
+    assert [e["value"] for e in _language_entities(message)] == ["en"]
+
+
+def test_detector_leaves_training_data_alone(detector) -> None:
+    data = TrainingData([Message(data={TEXT: "你好", "intent": "greet"})])
+    detector.process_training_data(data)
+    assert data.training_examples[0].get(ENTITIES) in (None, [])
+
+
+def _tokens(tokenizer: BilingualTokenizer, text: str) -> list[str]:
+    return [t.text for t in tokenizer.tokenize(Message(data={TEXT: text}), TEXT)]
+
+
+def test_tokenizer_english_words_whole_without_whitespace(tokenizer) -> None:
+    assert _tokens(tokenizer, "how do I report infringement?") == [
+        "how",
+        "do",
+        "I",
+        "report",
+        "infringement",
+    ]
+
+
+def test_tokenizer_segments_chinese(tokenizer) -> None:
+    tokens = _tokens(tokenizer, "我要举报商标侵权。")
+    assert "举报" in tokens and "商标" in tokens
+    assert "。" not in tokens and all(t.strip() for t in tokens)
+
+
+def test_tokenizer_mixed_text(tokenizer) -> None:
+    tokens = _tokens(tokenizer, "请问 trademark 侵权怎么 report")
+    assert "trademark" in tokens and "report" in tokens
+    assert " " not in tokens
+
+
+def test_tokenizer_offsets_point_into_the_text(tokenizer) -> None:
+    text = "hello 你好 world"
+    for token in tokenizer.tokenize(Message(data={TEXT: text}), TEXT):
+        assert text[token.start : token.end] == token.text
+
+
+@pytest.mark.parametrize("text", ["?", "👍", "   ", "。。。"])
+def test_tokenizer_never_returns_no_tokens(tokenizer, text) -> None:
+    assert len(_tokens(tokenizer, text)) == 1

@@ -1,0 +1,84 @@
+"""The language rule: explicit request, then text, then page metadata."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.components.language import (
+    detect_language,
+    detect_text_language,
+    metadata_language,
+    requested_language,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("你好", "zh"),
+        ("商标侵权怎么举报", "zh"),
+        ("hello", "en"),
+        ("how do i report a fake trademark", "en"),
+        ("请问 trademark 侵权怎么 report", "zh"),  # Chinese sentence with English terms
+        ("How do I report 商标侵权?", "en"),  # English sentence with a Chinese term
+        ("asdfgh", "en"),
+        ("哈哈哈哈", "zh"),
+        ("123456", None),
+        ("👍", None),
+        ("", None),
+        ("?!", None),
+    ],
+)
+def test_text_language(text: str, expected: str | None) -> None:
+    assert detect_text_language(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("English please", "en"),
+        ("english pls", "en"),
+        ("English?", "en"),
+        ("can you speak Chinese?", "zh"),
+        ("请用中文", "zh"),
+        ("中文", "zh"),
+        ("用英文回答", "en"),
+        ("请用英语", "en"),
+        # Mentions that are not requests keep the text's own language.
+        ("有英文版吗", None),
+        ("is there a Chinese version of the trademark law", None),
+        ("translate Chinese into English", None),
+        ("hello", None),
+    ],
+)
+def test_requested_language(text: str, expected: str | None) -> None:
+    assert requested_language(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("metadata", "expected"),
+    [
+        ({"language": "en"}, "en"),
+        ({"language": "en-US"}, "en"),
+        ({"lang": "zh-CN"}, "zh"),
+        ({"language": "fr"}, None),
+        ({"language": 3}, None),
+        ({}, None),
+        (None, None),
+        ("en", None),
+    ],
+)
+def test_metadata_language(metadata: object, expected: str | None) -> None:
+    assert metadata_language(metadata) == expected  # type: ignore[arg-type]
+
+
+def test_request_beats_text_and_text_beats_metadata() -> None:
+    assert detect_language("can you speak Chinese?", {"language": "en"}) == "zh"
+    assert detect_language("你好", {"language": "en"}) == "zh"
+    assert detect_language("12345", {"language": "en"}) == "en"
+    assert detect_language("12345", None) is None
+
+
+def test_button_payloads_are_not_language_evidence() -> None:
+    assert detect_language("/ask_capabilities") is None
+    assert detect_language('/open_ticket{"request_type": "mediation"}', {"language": "en"}) == "en"
