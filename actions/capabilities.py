@@ -23,16 +23,18 @@ class Capability:
     en: str
     button_zh: Optional[str] = None
     button_en: Optional[str] = None
-    payload: Optional[str] = None
+    payload_zh: Optional[str] = None  # what the button sends: an intent ("/open_ticket") or a question
+    payload_en: Optional[str] = None
 
     def text(self, language: str) -> str:
         return self.en if language == "en" else self.zh
 
     def button(self, language: str) -> Optional[Dict[str, str]]:
         title = self.button_en if language == "en" else self.button_zh
-        if not (title and self.payload):
+        payload = self.payload_en if language == "en" else self.payload_zh
+        if not (title and payload):
             return None
-        return {"title": title, "payload": self.payload}
+        return {"title": title, "payload": payload}
 
 
 # The plan's topics, from the 2023 Putuo district plan for IP administrative protection.
@@ -52,6 +54,17 @@ PLAN_TOPICS_EN = (
 )
 
 CAPABILITIES: List[Capability] = [
+    Capability(
+        zh="解答知识产权保护政策问题（如侵权举报、纠纷调解、海外纠纷应对、商业秘密保护），并注明出处。",
+        en=(
+            "Answer questions on IP protection policy (reporting infringement, dispute mediation, overseas "
+            "disputes, trade secrets and more), citing the source document."
+        ),
+        button_zh="商标侵权怎么举报？",
+        button_en="How do I report trademark infringement?",
+        payload_zh="商标侵权怎么举报？",
+        payload_en="How do I report trademark infringement?",
+    ),
     Capability(
         zh="用中文或英文与您交流（说“English please”或“请用中文”即可切换）。",
         en='Talk with you in Chinese or English (say "请用中文" or "English please" to switch).',

@@ -49,7 +49,9 @@ class Settings:
     chunk_overlap: int = 1  # sentences repeated from the previous chunk
     dense_index: str = "flat"  # "flat" (exact) or "hnsw" (approximate, for large bases)
     min_score: float = 0.70  # cosine a passage needs for a confident answer (an absolute floor)
-    min_margin: float = 0.05  # how far its cosine must stand above the query's mean over the base
+    min_margin: float = 0.04  # how far its cosine must stand above the query's mean over the base
+    min_coverage: float = 0.25  # share of the question's words it must contain when the margin is small
+    lenient_strictness: float = 0.7  # thresholds scale for questions the NLU surely classed as ask_policy
     encode_threads: int = 2
 
     @property
@@ -77,7 +79,9 @@ class Settings:
             chunk_overlap=_int("KNOWLEDGE_CHUNK_OVERLAP", 1),
             dense_index=dense_index,
             min_score=_float("KNOWLEDGE_MIN_SCORE", 0.70),
-            min_margin=_float("KNOWLEDGE_MIN_MARGIN", 0.05),
+            min_margin=_float("KNOWLEDGE_MIN_MARGIN", 0.04),
+            min_coverage=_float("KNOWLEDGE_MIN_COVERAGE", 0.25),
+            lenient_strictness=_float("KNOWLEDGE_LENIENT_STRICTNESS", 0.7),
             encode_threads=_int("KNOWLEDGE_ENCODE_THREADS", 2),
         )
 

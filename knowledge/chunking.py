@@ -42,6 +42,7 @@ class Chunk:
     source: str
     source_url: str | None
     translation_of: str | None
+    topics: Tuple[str, ...] = ()
 
     @property
     def embed_text(self) -> str:
@@ -49,12 +50,20 @@ class Chunk:
         context = " > ".join(part for part in (self.title, self.section) if part)
         return f"{context}\n{self.text}" if context else self.text
 
+    @property
+    def lexical_text(self) -> str:
+        """What the lexical index sees: the embedded text plus the document's topic keywords."""
+        keywords = " ".join(topic.replace("-", " ") for topic in self.topics)
+        return f"{self.embed_text}\n{keywords}" if keywords else self.embed_text
+
     def to_dict(self) -> Dict:
-        return asdict(self)
+        data = asdict(self)
+        data["topics"] = list(self.topics)
+        return data
 
     @classmethod
     def from_dict(cls, data: Dict) -> Chunk:
-        return cls(**data)
+        return cls(**{**data, "topics": tuple(data.get("topics", ()))})
 
 
 def split_sentences(paragraph: str) -> List[str]:
@@ -149,4 +158,5 @@ def _make_chunk(document: Document, section_path: List[str], text: str, number: 
         source=document.source,
         source_url=document.source_url,
         translation_of=document.translation_of,
+        topics=tuple(document.topics),
     )

@@ -144,13 +144,7 @@ def cmd_search(library: KnowledgeLibrary, args: argparse.Namespace) -> int:
     from knowledge.search import KnowledgeBase
 
     settings = get_settings()
-    base = KnowledgeBase(
-        library.config.index_dir,
-        library.config.embedding_model,
-        min_score=settings.min_score,
-        min_margin=settings.min_margin,
-        threads=library.config.threads,
-    )
+    base = KnowledgeBase.from_settings(settings)
     started = time.perf_counter()
     results = base.search(args.question, lang=args.lang, k=args.k)
     elapsed = (time.perf_counter() - started) * 1000

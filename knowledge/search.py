@@ -23,7 +23,7 @@ from knowledge.store import Build, IndexStore, model_fingerprint
 
 logger = logging.getLogger(__name__)
 
-RRF_K = 60
+RRF_K = 10  # small k: a first place in either ranking counts clearly more than a fifth
 CANDIDATES = 50
 MIN_BACKGROUND = 5  # fewer passages than this in a language: use the mean over all passages
 BACKGROUND_SAMPLE = 4000  # passages per language used to estimate a query's background similarity
@@ -89,13 +89,16 @@ class HybridSearcher:
     build: Build
     embedder: Embedder
     min_score: float = 0.70
-    min_margin: float = 0.05
-    min_coverage: float = 0.4
+    min_margin: float = 0.04
+    min_coverage: float = 0.25
     lexical: LexicalIndex = field(init=False)
     _lang_rows: Dict[str, np.ndarray] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.lexical = LexicalIndex.build([c.embed_text for c in self.build.chunks])
+        self.lexical = LexicalIndex.build([c.lexical_text for c in self.build.chunks])
+        self._family_rows: Dict[tuple, List[int]] = {}
+        for row, chunk in enumerate(self.build.chunks):
+            self._family_rows.setdefault((chunk.translation_of or chunk.doc_id, chunk.lang), []).append(row)
         langs = np.array([c.lang for c in self.build.chunks])
         rng = np.random.default_rng(0)
         self._lang_rows = {}
@@ -105,13 +108,40 @@ class HybridSearcher:
                 rows = np.sort(rng.choice(rows, BACKGROUND_SAMPLE, replace=False))
             self._lang_rows[lang] = rows
 
-    def is_confident(self, cosine: float, relevance: float, coverage: float) -> bool:
+    def is_confident(self, cosine: float, relevance: float, coverage: float, strictness: float = 1.0) -> bool:
         """A passage answers the question when it stands out clearly from the background, or stands out
-        somewhat and shares a good part of the question's words (a second, independent signal)."""
+        somewhat and shares a good part of the question's words (a second, independent signal).
+
+        ``strictness`` scales both thresholds: callers that already know the question is about IP
+        protection (the NLU said so with confidence) may ask for less evidence.
+        """
         if cosine < self.min_score:
             return False
-        return relevance >= self.min_margin or (
-            relevance >= self.min_margin / 2 and coverage >= self.min_coverage
+        margin, coverage_needed = self.min_margin * strictness, self.min_coverage * strictness
+        return relevance >= margin or (relevance >= margin / 4 and coverage >= coverage_needed)
+
+    def _in_language(
+        self, result: SearchResult, lang: str, vector: np.ndarray, background: Dict[str, float]
+    ) -> SearchResult:
+        """The same document in the asker's language, when it exists: its passage closest to the question.
+
+        The judgement (rank, confidence) stays with the document; only the passage shown changes.
+        """
+        if result.chunk.lang == lang:
+            return result
+        rows = self._family_rows.get((result.chunk.translation_of or result.chunk.doc_id, lang))
+        if not rows:
+            return result
+        cosines = self.build.embeddings[rows] @ vector
+        best = int(np.argmax(cosines))
+        return SearchResult(
+            chunk=self.build.chunks[rows[best]],
+            score=result.score,
+            dense_score=float(cosines[best]),
+            relevance=float(cosines[best]) - background.get(lang, 0.0),
+            lexical_score=result.lexical_score,
+            coverage=result.coverage,
+            confident=result.confident,
         )
 
     def _backgrounds(self, vector: np.ndarray) -> Dict[str, float]:
@@ -129,7 +159,12 @@ class HybridSearcher:
         }
 
     def search(
-        self, query: str, lang: Optional[str] = None, k: int = 3, per_document: bool = True
+        self,
+        query: str,
+        lang: Optional[str] = None,
+        k: int = 3,
+        per_document: bool = True,
+        strictness: float = 1.0,
     ) -> List[SearchResult]:
         """Best passages for ``query``: in ``lang`` first when one of them is confident, else any language."""
         query = (query or "").strip()
@@ -171,18 +206,21 @@ class HybridSearcher:
                     relevance=relevance[row],
                     lexical_score=hit.score if hit else 0.0,
                     coverage=coverage,
-                    confident=self.is_confident(cosine[row], relevance[row], coverage),
+                    confident=self.is_confident(cosine[row], relevance[row], coverage, strictness),
                 )
             )
         results.sort(key=lambda r: r.score, reverse=True)
         if any(r.confident and r.chunk.lang == lang for r in results[: max(k, 5)]):
             # Language gating: a good passage exists in the question's language, so it comes first.
             results.sort(key=lambda r: (r.chunk.lang != lang, -r.score))
+        results = [self._in_language(r, lang, vector, background) for r in results]
         if per_document:
+            # One result per document family: a Chinese original and its translation count once.
             seen, unique = set(), []
             for result in results:
-                if result.chunk.doc_key not in seen:
-                    seen.add(result.chunk.doc_key)
+                family = result.chunk.translation_of or result.chunk.doc_id
+                if family not in seen:
+                    seen.add(family)
                     unique.append(result)
             results = unique
         return results[:k]
@@ -196,13 +234,15 @@ class KnowledgeBase:
         index_dir,  # noqa: ANN001 - str or Path
         embedding_model: str,
         min_score: float = 0.70,
-        min_margin: float = 0.05,
+        min_margin: float = 0.04,
+        min_coverage: float = 0.25,
         threads: int = 2,
     ) -> None:
         self.store = IndexStore(index_dir)
         self.embedding_model = embedding_model
         self.min_score = min_score
         self.min_margin = min_margin
+        self.min_coverage = min_coverage
         self.embedder = Embedder(embedding_model, threads=threads)
         self._searcher: Optional[HybridSearcher] = None
         self._lock = threading.Lock()
@@ -215,6 +255,7 @@ class KnowledgeBase:
             settings.embedding_model,
             min_score=settings.min_score,
             min_margin=settings.min_margin,
+            min_coverage=settings.min_coverage,
             threads=settings.encode_threads,
         )
 
@@ -235,7 +276,9 @@ class KnowledgeBase:
                         f"the knowledge index was built with {build.manifest.get('model')}, not "
                         f"{self.embedding_model}: run 'python -m knowledge rebuild'"
                     )
-                self._searcher = HybridSearcher(build, self.embedder, self.min_score, self.min_margin)
+                self._searcher = HybridSearcher(
+                    build, self.embedder, self.min_score, self.min_margin, self.min_coverage
+                )
                 self.reloads += 1
                 logger.info(
                     "knowledge index %s loaded: %d documents, %d chunks",
@@ -245,5 +288,7 @@ class KnowledgeBase:
                 )
             return self._searcher
 
-    def search(self, query: str, lang: Optional[str] = None, k: int = 3) -> List[SearchResult]:
-        return self.searcher().search(query, lang=lang, k=k)
+    def search(
+        self, query: str, lang: Optional[str] = None, k: int = 3, strictness: float = 1.0
+    ) -> List[SearchResult]:
+        return self.searcher().search(query, lang=lang, k=k, strictness=strictness)

@@ -1,0 +1,122 @@
+"""``action_answer_from_knowledge``: answer a policy question from the knowledge base, with its source.
+
+Search runs in a worker thread (query encoding is CPU work) so the action server keeps serving other
+conversations. The knowledge base reloads by itself when staff publish a new index. Below the confidence
+threshold the user hears honestly that the documents do not cover the question; a missing or broken index
+gets a polite "temporarily unavailable" and an error in the log. Never an unrelated passage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import threading
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer_composer import compose_answer
+from actions.language import conversation_language
+from actions.settings import get_settings
+from knowledge.errors import KnowledgeError
+from knowledge.search import KnowledgeBase
+
+logger = logging.getLogger(__name__)
+
+_base: Optional[KnowledgeBase] = None
+_base_lock = threading.Lock()
+
+NLU_SURE = 0.8  # intent confidence above which the question is taken to be about IP protection
+
+QUESTION_LIKE = re.compile(
+    r"[?？]|怎么|怎样|如何|什么|哪|吗|能否|可否|是否|有没有|可以|请问|咨询|多少|为啥|为什么|"
+    r"\b(how|what|where|when|who|which|why|can|could|should|is|are|do|does|may)\b",
+    re.IGNORECASE,
+)
+
+
+def knowledge_base() -> KnowledgeBase:
+    """The process-wide knowledge base (created on first use; it loads lazily and reloads itself)."""
+    global _base
+    if _base is None:
+        with _base_lock:
+            if _base is None:
+                _base = KnowledgeBase.from_settings(get_settings())
+    return _base
+
+
+def looks_like_a_question(text: str) -> bool:
+    """Worth a knowledge search even though NLU was unsure: a question, or a substantial statement."""
+    text = (text or "").strip()
+    if not text or text.startswith("/"):
+        return False
+    substantial = (
+        len(re.findall(r"[\u4e00-\u9fff]", text)) >= 6 or len(re.findall(r"[A-Za-z]{2,}", text)) >= 4
+    )
+    return bool(QUESTION_LIKE.search(text)) or substantial
+
+
+def offer_buttons(language: str) -> List[Dict[str, str]]:
+    if language == "en":
+        return [{"title": "Ask something else", "payload": "/ask_something_else"}]
+    return [{"title": "问其他问题", "payload": "/ask_something_else"}]
+
+
+class ActionAnswerFromKnowledge(Action):
+    """Search the policy knowledge base in the user's language and answer with citations."""
+
+    def name(self) -> Text:
+        return "action_answer_from_knowledge"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        language = conversation_language(tracker)
+        message = tracker.latest_message or {}
+        text = (message.get("text") or "").strip()
+        intent = (message.get("intent") or {}).get("name")
+        if intent == "nlu_fallback" and not looks_like_a_question(text):
+            dispatcher.utter_message(response="utter_default")
+            return []
+        # When the NLU is sure this is a policy question, a weaker match is still worth showing.
+        nlu_sure = intent == "ask_policy" and (message.get("intent") or {}).get("confidence", 0) >= NLU_SURE
+        strictness = get_settings().lenient_strictness if nlu_sure else 1.0
+        try:
+            results = await asyncio.to_thread(knowledge_base().search, text, language, 3, strictness)
+        except KnowledgeError as error:
+            logger.error("knowledge base unavailable: %s", error)
+            dispatcher.utter_message(response="utter_knowledge_unavailable", buttons=offer_buttons(language))
+            return []
+        except Exception:  # never leave the user without an answer
+            logger.exception("knowledge search failed")
+            dispatcher.utter_message(response="utter_knowledge_unavailable", buttons=offer_buttons(language))
+            return []
+        logger.info(
+            "knowledge search lang=%s intent=%s results=%s",
+            language,
+            intent,
+            [
+                (
+                    r.chunk.chunk_id,
+                    round(r.dense_score, 3),
+                    round(r.relevance, 3),
+                    round(r.coverage, 2),
+                    r.confident,
+                )
+                for r in results
+            ],
+        )
+        if not results or not results[0].confident:
+            dispatcher.utter_message(response="utter_knowledge_not_found", buttons=offer_buttons(language))
+            return []
+        answer = compose_answer(results, language)
+        dispatcher.utter_message(text=answer["text"], buttons=offer_buttons(language))
+        dispatcher.utter_message(
+            json_message={"type": "citations", "language": language, "citations": answer["citations"]}
+        )
+        return []

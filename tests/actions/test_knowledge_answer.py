@@ -1,0 +1,132 @@
+"""``action_answer_from_knowledge`` with real Trackers, a real dispatcher and a real small index."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import knowledge_answer
+from actions.answer_composer import excerpt
+from actions.knowledge_answer import ActionAnswerFromKnowledge, looks_like_a_question
+from knowledge.library import KnowledgeLibrary, LibraryConfig
+from knowledge.search import KnowledgeBase
+from tests.knowledge.conftest import write_doc
+
+pytestmark = pytest.mark.slow
+
+
+def tracker(text: str, language: str, intent: str = "ask_policy") -> Tracker:
+    return Tracker(
+        sender_id="t",
+        slots={"language": language},
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def run(text: str, language: str, intent: str = "ask_policy") -> list[dict]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionAnswerFromKnowledge().run(dispatcher, tracker(text, language, intent), {}))
+    assert events == []
+    return dispatcher.messages
+
+
+@pytest.fixture
+def live_base(corpus: Path, model_dir: str, embedder, monkeypatch) -> KnowledgeLibrary:
+    library = KnowledgeLibrary(LibraryConfig(corpus, corpus.parent / "index", model_dir), embedder=embedder)
+    library.rebuild()
+    base = KnowledgeBase(corpus.parent / "index", model_dir)
+    base.embedder = embedder
+    monkeypatch.setattr(knowledge_answer, "_base", base)
+    return library
+
+
+def test_chinese_question_gets_a_chinese_answer_with_its_source(live_base) -> None:
+    text_message, custom = run("假冒我们注册商标的商品去哪里举报", "zh")
+    assert text_message["text"].startswith("根据《商标侵权举报》：")
+    assert "来源：商标侵权举报（test corpus）" in text_message["text"]
+    assert text_message["buttons"][0]["payload"] == "/ask_something_else"
+    citation = custom["custom"]["citations"][0]
+    assert citation["doc_id"] == "report" and citation["lang"] == "zh" and citation["source"] == "test corpus"
+
+
+def test_english_question_gets_an_english_answer(live_base) -> None:
+    text_message, custom = run("can a confirmed mediation agreement be enforced", "en")
+    assert text_message["text"].startswith('From "Administrative mediation of patent disputes":')
+    assert custom["custom"]["language"] == "en"
+    assert custom["custom"]["citations"][0]["lang"] == "en"
+
+
+def test_english_question_answered_by_a_chinese_only_document_says_so(live_base) -> None:
+    text_message, custom = run("a former employee took our customer list and confidential data", "en")
+    assert text_message["text"].startswith("(This passage is available in Chinese only.)")
+    assert custom["custom"]["citations"][0]["doc_id"] == "secrets"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"), [("今天天气怎么样", "zh"), ("recommend a good restaurant nearby", "en")]
+)
+def test_unrelated_question_gets_the_honest_fallback_and_no_passage(live_base, text, language) -> None:
+    [message] = run(text, language)
+    assert message["response"] == "utter_knowledge_not_found"
+    assert message["text"] is None and "custom" not in message or not message.get("custom")
+
+
+def test_staff_changes_are_answered_without_a_restart(live_base: KnowledgeLibrary, corpus: Path) -> None:
+    write_doc(
+        corpus,
+        "zh",
+        "fair",
+        "展会知识产权保护",
+        "展会期间发现展品侵犯专利权的，可以向展会知识产权投诉站投诉。",
+    )
+    live_base.rebuild()
+    text_message, _ = run("展会上发现展品侵犯我们的专利", "zh")
+    assert text_message["text"].startswith("根据《展会知识产权保护》")
+
+
+def test_nlu_fallback_searches_only_question_like_messages(live_base) -> None:
+    [message] = run("asdf qwer", "en", intent="nlu_fallback")
+    assert message["response"] == "utter_default"
+    text_message, _ = run(
+        "what should I prepare to report fake trademark goods?", "en", intent="nlu_fallback"
+    )
+    assert text_message["text"].startswith('From "Reporting trademark infringement"')
+
+
+def test_a_missing_index_gets_a_polite_unavailable_reply(tmp_path: Path, model_dir, monkeypatch) -> None:
+    monkeypatch.setattr(knowledge_answer, "_base", KnowledgeBase(tmp_path / "no-index", model_dir))
+    [message] = run("商标侵权怎么举报", "zh")
+    assert message["response"] == "utter_knowledge_unavailable"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("商标侵权怎么办", True),
+        ("how do i report fakes", True),
+        ("我们公司的商标被别人使用了", True),
+        ("ok", False),
+        ("嗯嗯", False),
+        ("/greet", False),
+        ("", False),
+    ],
+)
+def test_question_likeness(text: str, expected: bool) -> None:
+    assert looks_like_a_question(text) is expected
+
+
+def test_excerpt_keeps_whole_sentences() -> None:
+    text = "第一句话说明规定。" * 40
+    short = excerpt(text, 50)
+    assert short.endswith("。") and len(short) <= 60
+    english = "This is a sentence about reporting. " * 30
+    assert excerpt(english, 40).endswith(".")
