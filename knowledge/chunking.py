@@ -122,27 +122,39 @@ def chunk_document(document: Document, size: int = 300, overlap: int = 1) -> Lis
     if overlap < 0:
         raise ValueError("chunk overlap cannot be negative")
     joiner = "" if document.lang == "zh" else " "
+
+    def join(units: List[Tuple[bool, str]]) -> str:
+        """Sentences of one paragraph run on; a new paragraph or list item starts a new line."""
+        text = ""
+        for first_of_paragraph, sentence in units:
+            if text:
+                text += "\n" if first_of_paragraph else joiner
+            text += sentence
+        return text
+
     chunks: List[Chunk] = []
     for headings, paragraphs in _sections(document.body):
         # The document title is usually also the first heading; don't repeat it in the section path.
         section_path = [h for h in headings if h != document.title]
-        sentences: List[str] = []
+        units: List[Tuple[bool, str]] = []
         for paragraph in paragraphs:
+            pieces: List[str] = []
             for sentence in split_sentences(paragraph):
-                sentences.extend(_hard_split(sentence, size) if text_units(sentence) > size else [sentence])
-        window: List[str] = []
-        fresh = 0  # sentences in the window that are not overlap
-        for sentence in sentences:
-            if window and fresh and text_units(joiner.join(window + [sentence])) > size:
-                chunks.append(_make_chunk(document, section_path, joiner.join(window), len(chunks)))
+                pieces.extend(_hard_split(sentence, size) if text_units(sentence) > size else [sentence])
+            units.extend((index == 0, piece) for index, piece in enumerate(pieces))
+        window: List[Tuple[bool, str]] = []
+        fresh = 0  # units in the window that are not overlap
+        for unit in units:
+            if window and fresh and text_units(join(window + [unit])) > size:
+                chunks.append(_make_chunk(document, section_path, join(window), len(chunks)))
                 window = window[-overlap:] if overlap else []
-                while window and text_units(joiner.join(window + [sentence])) > size:
+                while window and text_units(join(window + [unit])) > size:
                     window.pop(0)
                 fresh = 0
-            window.append(sentence)
+            window.append(unit)
             fresh += 1
         if fresh:
-            chunks.append(_make_chunk(document, section_path, joiner.join(window), len(chunks)))
+            chunks.append(_make_chunk(document, section_path, join(window), len(chunks)))
     return chunks
 
 

@@ -215,9 +215,13 @@ def main(argv: Optional[List[str]] = None) -> int:
                 tracker_db=Path(work) / "tracker.db",
             ) as servers,
         ):
-            passed, failed = run_live(servers.rasa_url, load_questions(args.questions), args.misses)
-        summary["live"] = {"passed": passed, "failed": failed}
-        print(f"live REST: {passed} passed, {failed} failed")
+            live = run_live(servers.rasa_url, load_questions(args.questions), args.misses)
+        summary["live"] = live
+        print(
+            f"live REST: out-of-scope rejection {live['out_of_scope_rejection']:.3f}, "
+            f"replies in the wrong language {live['replies_in_wrong_language']}"
+        )
+        print(f"live REST: {live['passed']} passed, {live['failed']} failed")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(summary, indent=2))

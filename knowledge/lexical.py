@@ -7,6 +7,7 @@ when an index is loaded (about a second for thousands of chunks), so it can neve
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import Counter, defaultdict
@@ -119,6 +120,30 @@ def features(text: str, query: bool = False) -> List[str]:
     return terms
 
 
+def _normalised(text: str) -> str:
+    """Text for word-containment tests: Chinese as is, English as spaced stems (" report counterfeit ")."""
+    lowered = text.lower()
+    latin = " ".join(_stem(w) for w in _WORD.findall(_CJK_RUN.sub(" ", lowered)))
+    return " ".join(_CJK_RUN.findall(lowered)) + " | " + f" {latin} "
+
+
+def query_words(text: str) -> List[str]:
+    """The content words of a question: Jieba words (2+ characters) for Chinese, stems for English.
+
+    English stems are padded with spaces so that a containment test matches whole words only.
+    """
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    lowered = ZH_QUESTION_WORDS.sub(" ", text.lower())
+    words = []
+    for run in _CJK_RUN.findall(lowered):
+        words.extend(w for w in jieba.cut(run) if len(w) >= 2)
+    latin = _CJK_RUN.sub(" ", lowered)
+    words.extend(f" {_stem(w)} " for w in _WORD.findall(latin) if w not in EN_STOP)
+    return list(dict.fromkeys(words))
+
+
 class LexicalHit(NamedTuple):
     row: int
     score: float
@@ -133,6 +158,8 @@ class LexicalIndex:
         self.b = b
         self.postings: Dict[str, List[Tuple[int, int]]] = defaultdict(list)
         self.lengths: List[int] = []
+        self.texts: List[str] = []  # lowercased, with English words stemmed and spaced: for coverage
+        self._df_cache: Dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -141,11 +168,30 @@ class LexicalIndex:
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
         index = cls()
         for row, text in enumerate(texts):
+            index.texts.append(_normalised(text))
             counts = Counter(features(text))
             index.lengths.append(sum(counts.values()))
             for term, count in counts.items():
                 index.postings[term].append((row, count))
         return index
+
+    def _word_df(self, word: str) -> int:
+        if word not in self._df_cache:
+            self._df_cache[word] = sum(word in text for text in self.texts)
+        return self._df_cache[word]
+
+    def _coverage(self, words: Sequence[str], row: int) -> float:
+        """IDF-weighted share of ``words`` that occur in the passage."""
+        if not words:
+            return 0.0
+        n = len(self.texts)
+        total = found = 0.0
+        text = self.texts[row]
+        for word in words:
+            idf = math.log(1 + (n - self._word_df(word) + 0.5) / (self._word_df(word) + 0.5))
+            total += idf
+            found += idf if word in text else 0.0
+        return found / total if total else 0.0
 
     def _idf(self, term: str) -> float:
         n = len(self.lengths)
@@ -153,12 +199,12 @@ class LexicalIndex:
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def search(self, query: str, k: int) -> List[LexicalHit]:
-        """Best rows first; only rows sharing a term with the query (after glossary expansion).
+        """Best rows first (BM25); only rows sharing a term with the query (after glossary expansion).
 
         Each hit also carries ``coverage`` (0–1): how much of the question the passage speaks to,
-        independent of length. Own-language coverage is the IDF-weighted share of the query's terms found
-        in the passage; cross-language coverage is the share of the glossary translations found, scaled
-        by the share of the query the glossary accounts for (so one translated word is not "everything").
+        independent of length. It counts the question's *words* (Jieba words for Chinese, stems for
+        English) found in the passage, weighted by rarity; cross-language coverage counts the glossary
+        translations found, scaled by how much of the question the glossary accounts for.
         """
         if not self.lengths or k <= 0:
             return []
@@ -178,23 +224,21 @@ class LexicalIndex:
             - own
         )
         scores: Dict[int, float] = defaultdict(float)
-        matched: Dict[int, List[float]] = defaultdict(lambda: [0.0, 0.0])
-        totals = [0.0, 0.0]
-        for group, terms in enumerate((own, crossed)):
+        for factor, terms in ((1.0, own), (CROSS_WEIGHT, crossed)):
             for term, query_count in terms.items():
                 idf = self._idf(term)
-                # single Chinese characters help ranking but say little on their own
-                weight = 0.0 if (len(term) == 1 and _CJK_RUN.match(term)) else idf
-                totals[group] += weight
-                factor = 1.0 if group == 0 else CROSS_WEIGHT
                 for row, count in self.postings.get(term, ()):
                     norm = count + self.k1 * (1 - self.b + self.b * self.lengths[row] / average)
                     scores[row] += factor * query_count * idf * count * (self.k1 + 1) / norm
-                    matched[row][group] += weight
+        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:k]
+        own_words = query_words(query)
+        cross_words = sorted({w for t in translations for w in query_words(t)} - set(own_words))
         hits = []
-        for row, score in scores.items():
-            own_cov = matched[row][0] / totals[0] if totals[0] else 0.0
-            cross_cov = matched[row][1] / totals[1] * glossary_share if totals[1] else 0.0
-            hits.append(LexicalHit(row, score, max(own_cov, cross_cov)))
+        for row, score in ranked:
+            coverage = max(
+                self._coverage(own_words, row),
+                self._coverage(cross_words, row) * glossary_share,
+            )
+            hits.append(LexicalHit(row, score, coverage))
         hits.sort(key=lambda hit: hit.score, reverse=True)
         return hits[:k]

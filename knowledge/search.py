@@ -18,7 +18,7 @@ import numpy as np
 from knowledge.chunking import Chunk
 from knowledge.embedding import Embedder
 from knowledge.errors import IndexUnavailableError
-from knowledge.lexical import LexicalIndex
+from knowledge.lexical import LexicalIndex, query_words
 from knowledge.store import Build, IndexStore, model_fingerprint
 
 logger = logging.getLogger(__name__)
@@ -96,6 +96,7 @@ class HybridSearcher:
 
     def __post_init__(self) -> None:
         self.lexical = LexicalIndex.build([c.lexical_text for c in self.build.chunks])
+        query_words("预热 warm-up")  # load Jieba's dictionary now, not during the first question
         self._family_rows: Dict[tuple, List[int]] = {}
         for row, chunk in enumerate(self.build.chunks):
             self._family_rows.setdefault((chunk.translation_of or chunk.doc_id, chunk.lang), []).append(row)

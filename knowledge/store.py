@@ -36,7 +36,7 @@ from knowledge.embedding import Embedder
 from knowledge.errors import IndexUnavailableError, KnowledgeError
 
 FORMAT_VERSION = 1
-CHUNKER_VERSION = 2  # bump when chunking.py changes how text is split
+CHUNKER_VERSION = 3  # bump when chunking.py changes how text is split
 KEEP_BUILDS = 2
 
 

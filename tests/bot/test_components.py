@@ -108,3 +108,34 @@ def test_tokenizer_offsets_point_into_the_text(tokenizer) -> None:
 @pytest.mark.parametrize("text", ["?", "👍", "   ", "。。。"])
 def test_tokenizer_never_returns_no_tokens(tokenizer, text) -> None:
     assert len(_tokens(tokenizer, text)) == 1
+
+
+def test_unknown_words_fallback(context) -> None:
+    from rasa.shared.nlu.constants import INTENT
+
+    from bot.components.unknown_words import UnknownWordsFallback, is_unknown_gibberish
+
+    storage, resource, execution_context = context
+    component = UnknownWordsFallback.create({}, storage, resource, execution_context)
+    examples = [
+        Message(data={TEXT: t, "intent": "greet"}) for t in ("hello there, how do I report fakes", "你好啊")
+    ]
+    component.train(TrainingData(examples))
+    loaded = UnknownWordsFallback.load({}, storage, resource, execution_context)
+    assert {"hello", "report", "fakes", "你好", "好啊"} <= loaded.vocabulary
+
+    texts = ("xqzv blorft wug", "阿斯顿发送", "hello xqzv", "你好 xqzv", "您好", "/greet", "12345", "好")
+    messages = [Message(data={TEXT: text, INTENT: {"name": "greet", "confidence": 0.9}}) for text in texts]
+    loaded.process(messages)
+    names = [m.get(INTENT)["name"] for m in messages]
+    assert names == [
+        "nlu_fallback",
+        "nlu_fallback",
+        "greet",
+        "greet",
+        "nlu_fallback",
+        "greet",
+        "greet",
+        "greet",
+    ]
+    assert not is_unknown_gibberish("report", loaded.vocabulary)

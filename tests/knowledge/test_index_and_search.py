@@ -44,7 +44,7 @@ def library(corpus: Path, model_dir: str, embedder) -> KnowledgeLibrary:
 def test_manifest_describes_the_build(library: KnowledgeLibrary) -> None:
     manifest = library.store.read_manifest()
     assert manifest["dimension"] == 384
-    assert manifest["chunking"] == {"size": 300, "overlap": 1, "version": 2}
+    assert manifest["chunking"] == {"size": 300, "overlap": 1, "version": 3}
     assert manifest["counts"]["documents"] == 14
     assert (
         manifest["counts"]["chunks"]
