@@ -66,6 +66,29 @@ CAPABILITIES: List[Capability] = [
         payload_en="How do I report trademark infringement?",
     ),
     Capability(
+        zh=(
+            "为您开一张援助工单，由维权工作站（如中以（上海）创新园知识产权维权援助工作站、"
+            "商业秘密保护点）的工作人员跟进；之后可凭工单编号和手机号后四位查询进度。"
+        ),
+        en=(
+            "Open an assistance ticket for staff at a workstation (such as the one at the Sino-Israel "
+            "(Shanghai) Innovation Park, or a trade-secret protection point) to follow up; you can later "
+            "check its status with the ticket number and the last four digits of your phone."
+        ),
+        button_zh="开一张援助工单",
+        button_en="Open an assistance ticket",
+        payload_zh="/open_ticket",
+        payload_en="/open_ticket",
+    ),
+    Capability(
+        zh="告诉您维权工作站的地址、时间和联系方式，或请工作人员为您服务。",
+        en="Tell you where the workstations are and how to reach them, or put you in touch with staff.",
+        button_zh="维权工作站在哪？",
+        button_en="Where are the workstations?",
+        payload_zh="/list_workstations",
+        payload_en="/list_workstations",
+    ),
+    Capability(
         zh="用中文或英文与您交流（说“English please”或“请用中文”即可切换）。",
         en='Talk with you in Chinese or English (say "请用中文" or "English please" to switch).',
     ),

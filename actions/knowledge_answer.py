@@ -59,9 +59,16 @@ def looks_like_a_question(text: str) -> bool:
 
 
 def offer_buttons(language: str) -> List[Dict[str, str]]:
+    """The follow-ups offered with every answer (or non-answer): a person's help, or another question."""
     if language == "en":
-        return [{"title": "Ask something else", "payload": "/ask_something_else"}]
-    return [{"title": "问其他问题", "payload": "/ask_something_else"}]
+        return [
+            {"title": "Open an assistance ticket", "payload": "/open_ticket"},
+            {"title": "Ask something else", "payload": "/ask_something_else"},
+        ]
+    return [
+        {"title": "开一张援助工单", "payload": "/open_ticket"},
+        {"title": "问其他问题", "payload": "/ask_something_else"},
+    ]
 
 
 class ActionAnswerFromKnowledge(Action):

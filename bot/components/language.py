@@ -21,6 +21,10 @@ SUPPORTED = (ZH, EN)
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# Codes typed in either language carry no language: ticket numbers, e-mail addresses, web addresses.
+_CODES = re.compile(
+    r"\bPT[-\s]?\d{8}[-\s]?\d{4}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+", re.IGNORECASE
+)
 
 # Requests to switch language. Checked on lowercased text.
 _ASK_EN = re.compile(r"(english|英文|英语|in\s+eng|speak\s+eng|englsih|engilsh)")
@@ -34,8 +38,9 @@ _BARE_NAMES = {"english", "eng", "英文", "英语", "chinese", "中文", "汉�
 
 def detect_text_language(text: str) -> Optional[str]:
     """Return ``"zh"`` or ``"en"`` from the characters of ``text``, or ``None`` if it has no letters."""
-    cjk = len(_CJK.findall(text or ""))
-    words = len(_LATIN_WORD.findall(text or ""))
+    text = _CODES.sub(" ", text or "")
+    cjk = len(_CJK.findall(text))
+    words = len(_LATIN_WORD.findall(text))
     if cjk == 0 and words == 0:
         return None
     return ZH if cjk / 2 >= words else EN

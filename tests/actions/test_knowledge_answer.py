@@ -55,7 +55,7 @@ def test_chinese_question_gets_a_chinese_answer_with_its_source(live_base) -> No
     text_message, custom = run("假冒我们注册商标的商品去哪里举报", "zh")
     assert text_message["text"].startswith("根据《商标侵权举报》：")
     assert "来源：商标侵权举报（test corpus）" in text_message["text"]
-    assert text_message["buttons"][0]["payload"] == "/ask_something_else"
+    assert [b["payload"] for b in text_message["buttons"]] == ["/open_ticket", "/ask_something_else"]
     citation = custom["custom"]["citations"][0]
     assert citation["doc_id"] == "report" and citation["lang"] == "zh" and citation["source"] == "test corpus"
 

@@ -27,6 +27,10 @@ from bot.components.language import (
         ("👍", None),
         ("", None),
         ("?!", None),
+        ("PT-20261127-0001", None),  # a ticket number is no language evidence
+        ("anna@example.com", None),
+        ("我的邮箱是 anna@example.com", "zh"),
+        ("check PT-20261127-0001", "en"),
     ],
 )
 def test_text_language(text: str, expected: str | None) -> None:

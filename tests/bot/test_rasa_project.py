@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,20 +25,35 @@ def _rasa(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([RASA, *args], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=600)
 
 
+def _used_outside_stories() -> set:
+    """Responses that forms and custom actions use, which `rasa data validate` cannot see."""
+    import yaml
+
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    asked = {f"utter_ask_{slot}" for form in domain["forms"].values() for slot in form["required_slots"]}
+    code = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "actions").rglob("*.py"))
+    referenced = set(re.findall(r"utter_[a-z_]+", code))
+    invalid = {f"utter_invalid_{slot}" for slot in re.findall(r'_failed\("([a-z_]+)"', code)}
+    return asked | referenced | invalid
+
+
 @pytest.mark.slow
 def test_data_validates() -> None:
     result = _rasa(
-        "data",
-        "validate",
-        "--config",
-        "config.yml",
-        "--domain",
-        "domain.yml",
-        "--data",
-        "bot/data",
-        "--fail-on-warnings",
+        "data", "validate", "--config", "config.yml", "--domain", "domain.yml", "--data", "bot/data"
     )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    unused = set(re.findall(r"The utterance '(utter_[a-z_]+)' is not used in any story or rule", output))
+    assert unused <= _used_outside_stories(), (
+        f"responses nothing uses: {sorted(unused - _used_outside_stories())}"
+    )
+    other_warnings = [
+        line
+        for line in output.splitlines()
+        if "UserWarning" in line and "is not used in any story or rule" not in line
+    ]
+    assert not other_warnings, other_warnings
 
 
 @pytest.mark.slow

@@ -1,0 +1,293 @@
+"""The ticket store: one transaction per change, ticket numbers unique under concurrency.
+
+SQLite (a file under var/) by default, PostgreSQL when ``TICKETS_DATABASE_URL`` says so. The schema is
+brought up to date by the Alembic migrations in ``migrations/`` when a store is opened.
+
+Ticket numbers are ``PT-<local date>-<4 digits>``: a per-day counter row is incremented with an atomic
+``INSERT … ON CONFLICT DO UPDATE … RETURNING`` inside the same transaction as the ticket itself, so two
+simultaneous saves can never get the same number and a failed save hands out no number.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Dict, List, Optional, Sequence
+from zoneinfo import ZoneInfo
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from actions.tickets.models import STATUSES, Ticket, TicketCounter, TicketEvent
+from actions.tickets.validators import mask_email, mask_phone, phone_last_four
+
+LOCAL_TIMEZONE = ZoneInfo("Asia/Shanghai")
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+TRANSITIONS: Dict[str, Sequence[str]] = {
+    "new": ("assigned", "in_progress", "closed"),
+    "assigned": ("in_progress", "resolved", "closed"),
+    "in_progress": ("resolved", "closed"),
+    "resolved": ("in_progress", "closed"),
+    "closed": (),
+}
+
+
+class TicketError(ValueError):
+    """A request the store refuses (unknown ticket, impossible status change...)."""
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    """What the form collected; validated before it gets here."""
+
+    request_type: str
+    company_name: str
+    contact_person: str
+    description: str
+    workstation_id: str
+    language: str
+    phone: Optional[str] = None
+    email: Optional[str] = None
+    credit_code: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        if not (self.phone or self.email):
+            raise TicketError("a ticket needs a phone number or an e-mail address")
+        for name in ("request_type", "company_name", "contact_person", "description", "workstation_id"):
+            if not str(getattr(self, name) or "").strip():
+                raise TicketError(f"a ticket needs {name}")
+        if self.language not in ("zh", "en"):
+            raise TicketError("language must be zh or en")
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def default_url(var_dir: Path) -> str:
+    return f"sqlite:///{var_dir / 'tickets' / 'tickets.db'}"
+
+
+def _sqlite_immediate_transactions(engine: Engine) -> None:
+    """Let SQLite take the write lock at BEGIN, so concurrent writers queue instead of failing."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:  # noqa: ANN001
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class TicketStore:
+    """All reads and writes of tickets."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.dialect = url.split(":", 1)[0].split("+", 1)[0]
+        if self.dialect == "sqlite":
+            path = url.split(":///", 1)[1] if ":///" in url else ""
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.engine = create_engine(url, connect_args={"timeout": 30})
+            _sqlite_immediate_transactions(self.engine)
+        elif self.dialect in ("postgresql", "postgres"):
+            if url.startswith("postgresql://") or url.startswith("postgres://"):
+                url = "postgresql+psycopg://" + url.split("://", 1)[1]
+            self.engine = create_engine(url, pool_pre_ping=True)
+        else:
+            raise TicketError(f"unsupported database URL {url.split(':', 1)[0]!r} (use sqlite or postgresql)")
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.migrate()
+
+    def migrate(self) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    # writing -------------------------------------------------------------------------------------
+    def _next_number(self, session: Session, moment: dt.datetime) -> str:
+        day = moment.astimezone(LOCAL_TIMEZONE).strftime("%Y%m%d")
+        if self.dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        statement = (
+            insert(TicketCounter)
+            .values(day=day, last=1)
+            .on_conflict_do_update(index_elements=[TicketCounter.day], set_={"last": TicketCounter.last + 1})
+            .returning(TicketCounter.last)
+        )
+        last = session.execute(statement).scalar_one()
+        if last > 9999:
+            raise TicketError("more than 9,999 tickets in one day")
+        return f"PT-{day}-{last:04d}"
+
+    def create(self, new: NewTicket, actor: str = "assistant") -> Ticket:
+        """Save a ticket and its first event in one transaction; returns it with its number."""
+        for attempt in range(5):
+            try:
+                with self.sessions.begin() as session:
+                    moment = now()
+                    ticket = Ticket(
+                        number=self._next_number(session, moment),
+                        status="new",
+                        request_type=new.request_type,
+                        company_name=new.company_name,
+                        contact_person=new.contact_person,
+                        phone=new.phone,
+                        email=new.email,
+                        credit_code=new.credit_code,
+                        description=new.description,
+                        workstation_id=new.workstation_id,
+                        language=new.language,
+                        consent_at=moment,
+                        created_at=moment,
+                        updated_at=moment,
+                    )
+                    ticket.events.append(TicketEvent(at=moment, kind="created", actor=actor, detail=""))
+                    session.add(ticket)
+                return ticket
+            except OperationalError as error:  # SQLite busy beyond its timeout, PostgreSQL serialization
+                if attempt == 4 or "locked" not in str(error).lower():
+                    raise
+                time.sleep(0.1 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _change(self, number: str, actor: str, kind: str, detail: str, apply) -> Ticket:  # noqa: ANN001
+        with self.sessions.begin() as session:
+            ticket = session.scalars(
+                select(Ticket).where(Ticket.number == number).options(selectinload(Ticket.events))
+            ).one_or_none()
+            if ticket is None:
+                raise TicketError(f"no ticket {number}")
+            apply(ticket)
+            moment = now()
+            ticket.updated_at = moment
+            ticket.events.append(TicketEvent(at=moment, kind=kind, actor=actor, detail=detail))
+        return ticket
+
+    def assign(self, number: str, assignee: str, actor: str) -> Ticket:
+        def apply(ticket: Ticket) -> None:
+            if ticket.status in ("resolved", "closed"):
+                raise TicketError(f"{number} is {ticket.status}; reopen it before assigning")
+            ticket.assignee = assignee
+            if ticket.status == "new":
+                ticket.status = "assigned"
+
+        return self._change(number, actor, "assigned", assignee, apply)
+
+    def set_status(self, number: str, status: str, actor: str, note: str = "") -> Ticket:
+        if status not in STATUSES:
+            raise TicketError(f"unknown status {status!r} (use {', '.join(STATUSES)})")
+
+        def apply(ticket: Ticket) -> None:
+            if status not in TRANSITIONS[ticket.status]:
+                allowed = ", ".join(TRANSITIONS[ticket.status]) or "none"
+                raise TicketError(f"{number} cannot go from {ticket.status} to {status} (allowed: {allowed})")
+            ticket.status = status
+
+        return self._change(number, actor, "status", f"{status} {note}".strip(), apply)
+
+    def add_note(self, number: str, note: str, actor: str) -> Ticket:
+        if not note.strip():
+            raise TicketError("the note is empty")
+        return self._change(number, actor, "note", note.strip(), lambda ticket: None)
+
+    # reading -------------------------------------------------------------------------------------
+    def get(self, number: str) -> Optional[Ticket]:
+        with self.sessions() as session:
+            return session.scalars(
+                select(Ticket).where(Ticket.number == number).options(selectinload(Ticket.events))
+            ).one_or_none()
+
+    def exists(self, number: str) -> bool:
+        return self.get(number) is not None
+
+    def verify(self, number: str, answer: str) -> Optional[Ticket]:
+        """The ticket, if ``answer`` is the last four digits of its phone (or its e-mail, for e-mail-only
+        tickets); else None. Nothing about a ticket is shown before this passes."""
+        ticket = self.get(number)
+        if ticket is None:
+            return None
+        answer = (answer or "").strip()
+        if ticket.phone:
+            return (
+                ticket
+                if answer and phone_last_four(ticket.phone) == answer[-4:] and answer[-4:].isdigit()
+                else None
+            )
+        return ticket if ticket.email and answer.lower() == ticket.email.lower() else None
+
+    def list(
+        self, status: Optional[str] = None, workstation: Optional[str] = None, limit: int = 200
+    ) -> List[Ticket]:
+        query = select(Ticket).order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit)
+        if status:
+            query = query.where(Ticket.status == status)
+        if workstation:
+            query = query.where(Ticket.workstation_id == workstation)
+        with self.sessions() as session:
+            return list(session.scalars(query))
+
+    def export_csv(self, out: IO[str], masked: bool = False) -> int:
+        """All tickets as CSV (contact data masked on request); returns the number of rows."""
+        writer = csv.writer(out)
+        columns = [
+            "number",
+            "status",
+            "created_at",
+            "updated_at",
+            "request_type",
+            "workstation_id",
+            "language",
+            "company_name",
+            "contact_person",
+            "phone",
+            "email",
+            "credit_code",
+            "assignee",
+            "description",
+        ]
+        writer.writerow(columns)
+        rows = 0
+        with self.sessions() as session:
+            for ticket in session.scalars(select(Ticket).order_by(Ticket.id)):
+                values = {c: getattr(ticket, c) for c in columns}
+                if masked:
+                    values["phone"], values["email"] = mask_phone(ticket.phone), mask_email(ticket.email)
+                writer.writerow(
+                    [v.isoformat() if isinstance(v, dt.datetime) else (v or "") for v in values.values()]
+                )
+                rows += 1
+        return rows
+
+
+_stores: Dict[str, TicketStore] = {}
+_stores_lock = threading.Lock()
+
+
+def store_from_env() -> TicketStore:
+    """The process-wide store for ``TICKETS_DATABASE_URL`` (default: an SQLite file under var/)."""
+    from actions.settings import get_settings
+
+    url = os.environ.get("TICKETS_DATABASE_URL") or default_url(get_settings().var_dir)
+    with _stores_lock:
+        if url not in _stores:
+            _stores[url] = TicketStore(url)
+        return _stores[url]
