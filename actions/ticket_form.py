@@ -168,7 +168,8 @@ class ValidateTicketForm(FormValidationAction):
         phone, email = find_phone(message), find_email(message)
         if not (phone or email):
             return {}
-        return {"contact": phone or email, "contact_phone": phone, "contact_email": email}
+        # Only the form's own slot here: validate_contact derives the phone and e-mail slots from it.
+        return {"contact": phone or email}
 
     # validators ------------------------------------------------------------------------------
     def validate_request_type(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:  # noqa: ANN001
@@ -190,9 +191,7 @@ class ValidateTicketForm(FormValidationAction):
         return {"contact_person": name}
 
     def validate_contact(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:  # noqa: ANN001
-        picked_up = tracker.get_slot("contact_phone") or tracker.get_slot("contact_email")
-        if picked_up and value == picked_up:
-            return {"contact": value}  # picked up earlier by extract_contact
+        # Always return the phone and e-mail slots too: the SDK keeps only what validation returns.
         phone, email = find_phone(str(value or "")), find_email(str(value or ""))
         if not (phone or email):
             result = self._failed("contact", dispatcher, tracker)

@@ -42,6 +42,22 @@ class ActionListWorkstations(Action):
         if any(s.example for s in stations):
             blocks.append(EXAMPLE_NOTE[language])
         dispatcher.utter_message(text="\n\n".join([intro, *blocks]), buttons=[open_ticket_button(language)])
+        dispatcher.utter_message(
+            json_message={
+                "type": "workstations",
+                "workstations": [
+                    {
+                        "id": s.id,
+                        "name": s.label(language),
+                        "address": s.address[language],
+                        "hours": s.hours[language],
+                        "phone": s.phone,
+                        "example": s.example,
+                    }
+                    for s in stations
+                ],
+            }
+        )
         return []
 
 

@@ -124,6 +124,9 @@ def print_summary(summary: Dict[str, Dict[str, float]]) -> None:
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# Questions about these documents may be answered from the workstation directory instead (its addresses,
+# hours and phones are what "where is the workstation?" asks for).
+WORKSTATION_DOCS = {"sino-israel-workstation", "trade-secret-protection"}
 
 
 def reply_language(text: str) -> str:
@@ -147,6 +150,9 @@ def judge_live(question: Question, replies: List[dict]) -> Tuple[bool, str]:
     citations = [c for r in replies for c in (r.get("custom") or {}).get("citations", [])]
     if not question.in_scope:
         return (not citations, "answered an out-of-scope question" if citations else "")
+    directory = any((r.get("custom") or {}).get("type") == "workstations" for r in replies)
+    if not citations and directory and WORKSTATION_DOCS & set(question.expect):
+        return True, ""  # "where is the workstation?" answered from the workstation directory
     if not citations:
         return False, "no answer: " + text.replace("\n", " ")[:40]
     if citations[0]["doc_id"] not in question.expect:

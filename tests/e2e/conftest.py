@@ -25,6 +25,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         actions_port=free_port(),
         log_dir=work / "logs",
         tracker_db=work / "tracker.db",
+        extra_env={"TICKETS_DATABASE_URL": f"sqlite:///{work / 'tickets.db'}"},
     )
     with instance:
         yield instance
