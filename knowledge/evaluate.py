@@ -117,7 +117,10 @@ def print_summary(summary: Dict[str, Dict[str, float]]) -> None:
             )
     if "out_of_scope" in summary:
         s = summary["out_of_scope"]
-        print(f"{'out of scope':<14}{s['questions']:>5.0f}   rejected {s['rejection']:.3f}")
+        print(
+            f"{'out of scope':<14}{s['questions']:>5.0f}   rejected {s['rejection']:.3f} "
+            "(by the search alone; the live run adds the NLU in front of it)"
+        )
     print(
         f"search latency p50 {summary['latency_ms']['p50']:.0f} ms, p95 {summary['latency_ms']['p95']:.0f} ms"
     )
