@@ -18,6 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_composer import compose_answer
+from actions.buttons import ask_something_else_button, open_ticket_button
 from actions.language import conversation_language
 from actions.settings import get_settings
 from knowledge.errors import KnowledgeError
@@ -60,15 +61,7 @@ def looks_like_a_question(text: str) -> bool:
 
 def offer_buttons(language: str) -> List[Dict[str, str]]:
     """The follow-ups offered with every answer (or non-answer): a person's help, or another question."""
-    if language == "en":
-        return [
-            {"title": "Open an assistance ticket", "payload": "/open_ticket"},
-            {"title": "Ask something else", "payload": "/ask_something_else"},
-        ]
-    return [
-        {"title": "开一张援助工单", "payload": "/open_ticket"},
-        {"title": "问其他问题", "payload": "/ask_something_else"},
-    ]
+    return [open_ticket_button(language), ask_something_else_button(language)]
 
 
 class ActionAnswerFromKnowledge(Action):

@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.buttons import open_ticket_button
 from actions.language import conversation_language
 from actions.ticket_form import reset_form
 from actions.workstations import find, load_directory, recommend
@@ -16,14 +17,6 @@ EXAMPLE_NOTE = {
     "zh": "注：标有“示例”的地址、时间和电话为示例信息，正式上线前由工作人员替换。",
     "en": "Note: details marked as examples are placeholders that staff replace before going live.",
 }
-
-
-def open_ticket_button(language: str) -> Dict[str, str]:
-    return (
-        {"title": "Open an assistance ticket", "payload": "/open_ticket"}
-        if language == "en"
-        else {"title": "开一张援助工单", "payload": "/open_ticket"}
-    )
 
 
 class ActionListWorkstations(Action):

@@ -72,26 +72,25 @@ def _options(args: argparse.Namespace) -> dict:
     }
 
 
-def cmd_add(library: KnowledgeLibrary, args: argparse.Namespace) -> int:
+def _add_or_update(library: KnowledgeLibrary, args: argparse.Namespace, update: bool) -> int:
     if args.id and len(args.files) > 1:
         raise KnowledgeError("--id names one document: give one file with it")
     documents = [convert_file(Path(f), _options(args)) for f in args.files]
-    report = library.add(documents, progress=_progress_bar("embedding"))
+    change = library.update if update else library.add
+    report = change(documents, progress=_progress_bar("embedding"))
     for d in documents:
-        print(f"added {d.key}: {d.title} -> {library.path_for(d.lang, d.id)}")
+        target = "" if update else f" -> {library.path_for(d.lang, d.id)}"
+        print(f"{'updated' if update else 'added'} {d.key}: {d.title}{target}")
     _print_report(report)
     return 0
+
+
+def cmd_add(library: KnowledgeLibrary, args: argparse.Namespace) -> int:
+    return _add_or_update(library, args, update=False)
 
 
 def cmd_update(library: KnowledgeLibrary, args: argparse.Namespace) -> int:
-    if args.id and len(args.files) > 1:
-        raise KnowledgeError("--id names one document: give one file with it")
-    documents = [convert_file(Path(f), _options(args)) for f in args.files]
-    report = library.update(documents, progress=_progress_bar("embedding"))
-    for d in documents:
-        print(f"updated {d.key}: {d.title}")
-    _print_report(report)
-    return 0
+    return _add_or_update(library, args, update=True)
 
 
 def cmd_remove(library: KnowledgeLibrary, args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from knowledge.documents import ID_PATTERN, Document, parse_document
+from knowledge.documents import ID_PATTERN, Document, parse_document, read_utf8
 from knowledge.errors import DocumentError
 from knowledge.search import query_language
 
@@ -74,12 +74,7 @@ def read_text(path: Path) -> str:
     elif suffix == ".pdf":
         text = _read_pdf(path)
     else:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise DocumentError(path, "is not UTF-8 text") from None
-        except OSError as error:
-            raise DocumentError(path, f"cannot be read ({error.strerror})") from None
+        text = read_utf8(path)
     if not text.strip():
         raise DocumentError(path, "contains no text")
     return text

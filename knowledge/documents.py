@@ -155,14 +155,18 @@ def parse_document(text: str, path: object = "<text>") -> Document:
     )
 
 
-def load_document(path: Path) -> Document:
+def read_utf8(path: Path) -> str:
+    """A text file's content (a UTF-8 byte-order mark is dropped); errors name the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise DocumentError(path, "is not UTF-8 text") from None
     except OSError as error:
         raise DocumentError(path, f"cannot be read ({error.strerror})") from None
-    return parse_document(text, path)
+
+
+def load_document(path: Path) -> Document:
+    return parse_document(read_utf8(path), path)
 
 
 def load_documents(docs_dir: Path) -> List[Document]:
