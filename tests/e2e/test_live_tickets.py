@@ -65,6 +65,12 @@ def test_a_chinese_user_opens_a_ticket_and_later_checks_it(servers: Servers) -> 
     status = text_of(say(servers, "lookup-zh", "5678"))
     assert number in status and "已分派给工作人员" in status
 
+    # personal data never reaches the servers' logs
+    logs = "".join(p.read_text(errors="replace") for p in servers.log_dir.glob("*.log"))
+    assert "rasa" in logs.lower()
+    for secret in ("13812345678", "138-1234-5678", "张三"):
+        assert secret not in logs
+
 
 def test_an_english_user_cancels_and_nothing_is_saved(servers: Servers) -> None:
     before = staff(servers, "list").splitlines()[-1]
