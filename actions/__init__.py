@@ -2,3 +2,7 @@
 
 The SDK imports every submodule of this package at start-up and registers each ``Action`` subclass.
 """
+
+from actions.log_setup import configure as _configure_logging
+
+_configure_logging()
