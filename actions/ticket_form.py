@@ -21,7 +21,7 @@ from rasa_sdk.types import DomainDict
 from actions.language import conversation_language
 from actions.ticket_status import STATUS_SLOTS
 from actions.ticket_texts import FIELD_LABELS, REQUEST_TYPE_LABELS, text
-from actions.tickets.store import NewTicket, TicketError, store_from_env
+from actions.tickets.store import NewTicket, store_from_env
 from actions.tickets.validators import (
     clean_description,
     clean_name,
@@ -360,6 +360,3 @@ class ActionCancelTicket(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         dispatcher.utter_message(response="utter_ticket_cancelled")
         return reset_form() + [SlotSet(slot, None) for slot in STATUS_SLOTS]
-
-
-__all__ = ["TicketError"]

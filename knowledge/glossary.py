@@ -8,9 +8,81 @@ with the English ones) lets words match across languages. Entries are plain doma
 from __future__ import annotations
 
 import re
-from typing import FrozenSet, List, Tuple
+from typing import List, Tuple
 
-STOP_WORDS: FrozenSet[str] = frozenset()  # set by knowledge.lexical (its English stop words)
+# English words that say nothing about the topic (also the lexical index's stop words).
+EN_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "be",
+        "been",
+        "do",
+        "does",
+        "did",
+        "how",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "when",
+        "where",
+        "why",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "i",
+        "me",
+        "my",
+        "we",
+        "our",
+        "you",
+        "your",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "their",
+        "they",
+        "them",
+        "with",
+        "by",
+        "from",
+        "at",
+        "as",
+        "about",
+        "if",
+        "any",
+        "some",
+        "please",
+        "pls",
+        "tell",
+        "know",
+        "want",
+        "need",
+        "get",
+    ]
+)
 
 # (English term or phrase, Chinese terms). English is matched on whole words, lowercased.
 TERMS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
@@ -172,7 +244,7 @@ def english_to_chinese(text: str) -> Tuple[List[str], float]:
         for match in pattern.finditer(lowered):
             found.extend(zh)
             covered[match.start() : match.end()] = [True] * (match.end() - match.start())
-    words = [m for m in _EN_WORD.finditer(lowered) if m.group() not in STOP_WORDS]
+    words = [m for m in _EN_WORD.finditer(lowered) if m.group() not in EN_STOP]
     share = sum(covered[m.start()] for m in words) / len(words) if words else 0.0
     return found, share
 
@@ -196,6 +268,6 @@ def expand(text: str) -> Tuple[List[str], float]:
     """Terms of the other language for a query, and how much of the query they account for (0–1)."""
     zh_terms, en_share = english_to_chinese(text)
     en_terms, zh_share = chinese_to_english(text)
-    english_words = len([m for m in _EN_WORD.finditer(text.lower()) if m.group() not in STOP_WORDS])
+    english_words = len([m for m in _EN_WORD.finditer(text.lower()) if m.group() not in EN_STOP])
     share = en_share if english_words >= len(_CJK.findall(text)) / 2 else zh_share
     return zh_terms + en_terms, share

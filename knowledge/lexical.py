@@ -13,85 +13,12 @@ import re
 from collections import Counter, defaultdict
 from typing import Dict, List, NamedTuple, Sequence, Tuple
 
-from knowledge import glossary
-from knowledge.glossary import expand
+from knowledge.glossary import EN_STOP, expand
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z0-9]+")
-EN_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "for",
-        "and",
-        "or",
-        "is",
-        "are",
-        "was",
-        "be",
-        "been",
-        "do",
-        "does",
-        "did",
-        "how",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "when",
-        "where",
-        "why",
-        "can",
-        "could",
-        "should",
-        "would",
-        "will",
-        "shall",
-        "may",
-        "might",
-        "must",
-        "i",
-        "me",
-        "my",
-        "we",
-        "our",
-        "you",
-        "your",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "their",
-        "they",
-        "them",
-        "with",
-        "by",
-        "from",
-        "at",
-        "as",
-        "about",
-        "if",
-        "any",
-        "some",
-        "please",
-        "pls",
-        "tell",
-        "know",
-        "want",
-        "need",
-        "get",
-    ]
-)
-glossary.STOP_WORDS = EN_STOP
 CROSS_WEIGHT = 0.5  # weight of glossary translations in the BM25 score
+DF_CACHE_LIMIT = 50_000  # question words whose document frequency is remembered
 
 # Question words and particles that say nothing about the topic, removed from Chinese queries.
 ZH_QUESTION_WORDS = re.compile(
@@ -177,6 +104,8 @@ class LexicalIndex:
 
     def _word_df(self, word: str) -> int:
         if word not in self._df_cache:
+            if len(self._df_cache) >= DF_CACHE_LIMIT:  # questions are user input: keep the cache bounded
+                self._df_cache.clear()
             self._df_cache[word] = sum(word in text for text in self.texts)
         return self._df_cache[word]
 
