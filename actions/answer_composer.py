@@ -49,10 +49,16 @@ def excerpt(text: str, max_units: float = MAX_UNITS) -> str:
     return result
 
 
+LIST_ITEM = re.compile(r"[-*•]\s|\d{1,2}(?:[.)]\s|、)")
+
+
 def _join(sentences: Sequence[str]) -> str:
+    """Sentences run on as prose; a list item (``- ...``, ``1. ...``) starts its own line."""
     out = ""
     for sentence in sentences:
-        if out and (re.search(r"[A-Za-z0-9.!?;:,)]$", out) and re.match(r"[A-Za-z0-9(\"']", sentence)):
+        if out and LIST_ITEM.match(sentence):
+            out += "\n"
+        elif out and (re.search(r"[A-Za-z0-9.!?;:,)]$", out) and re.match(r"[A-Za-z0-9(\"']", sentence)):
             out += " "
         out += sentence
     return out
@@ -65,8 +71,14 @@ def citation_text(result: SearchResult) -> str:
     return f"{parts[0]}（{source}）" if c["lang"] == "zh" else f"{parts[0]} ({source})"
 
 
-def compose_answer(results: Sequence[SearchResult], language: str) -> Dict[str, Any]:
-    """Text and citation payload for confident ``results`` (best first), in ``language``."""
+def compose_answer(
+    results: Sequence[SearchResult], language: str, source_line: bool = True
+) -> Dict[str, Any]:
+    """Text and citation payload for confident ``results`` (best first), in ``language``.
+
+    ``source_line=False`` leaves the "Source:" line out of the text, for clients that list the
+    citations themselves.
+    """
     texts = TEXTS[language]
     best = results[0]
     lines = []
@@ -74,7 +86,8 @@ def compose_answer(results: Sequence[SearchResult], language: str) -> Dict[str, 
         lines.append(texts["other_language"])
     lines.append(texts["intro"].format(title=best.chunk.title))
     lines.append(excerpt(best.chunk.text))
-    lines.append(texts["source"].format(citation=citation_text(best)))
+    if source_line:
+        lines.append(texts["source"].format(citation=citation_text(best)))
     cited = [best]
     best_family = best.chunk.translation_of or best.chunk.doc_id
     for other in results[1:]:

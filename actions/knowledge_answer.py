@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_composer import compose_answer
 from actions.buttons import ask_something_else_button, open_ticket_button
+from actions.channel import renders_citations
 from actions.language import conversation_language
 from actions.settings import get_settings
 from knowledge.errors import KnowledgeError
@@ -114,7 +115,7 @@ class ActionAnswerFromKnowledge(Action):
         if not results or not results[0].confident:
             dispatcher.utter_message(response="utter_knowledge_not_found", buttons=offer_buttons(language))
             return []
-        answer = compose_answer(results, language)
+        answer = compose_answer(results, language, source_line=not renders_citations(tracker))
         dispatcher.utter_message(text=answer["text"], buttons=offer_buttons(language))
         dispatcher.utter_message(
             json_message={"type": "citations", "language": language, "citations": answer["citations"]}

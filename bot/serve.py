@@ -1,4 +1,4 @@
-"""Start the action server and the Rasa server, wait until both answer, stop both on Ctrl-C.
+"""Start the action server, the Rasa server and the chat page; wait until all answer; stop them on Ctrl-C.
 
 Used by ``make run`` (``python3 -m bot.serve``) and by the live tests (:class:`Servers`). Standard
 library only: it runs before, and outside, the two virtual environments it starts processes from.
@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RASA_VENV = ROOT / ".venv-rasa"
 ACTIONS_VENV = ROOT / ".venv-actions"
 DEFAULT_MODEL = ROOT / "var" / "rasa" / "models" / "current.tar.gz"
+DEFAULT_WEB_DIR = ROOT / "var" / "web"
 
 
 class StartError(RuntimeError):
@@ -30,7 +31,9 @@ class StartError(RuntimeError):
 
 
 def port_is_free(port: int, host: str = "0.0.0.0") -> bool:
+    """True when a server could listen on the port now (connections in TIME_WAIT do not count)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:
@@ -66,16 +69,29 @@ def offline_environment() -> Dict[str, str]:
     }
 
 
+def page_origins(web_port: int) -> str:
+    """The origins a browser shows for the locally served chat page."""
+    return f"http://localhost:{web_port} http://127.0.0.1:{web_port}"
+
+
 @dataclass
 class Servers:
-    """The two server processes of one assistant instance."""
+    """The server processes of one assistant instance: actions, Rasa and (optionally) the chat page.
+
+    ``cors`` lists the origins (space or comma separated, or ``*``) whose pages may talk to Rasa,
+    over REST and socket.io alike; by default only the locally served chat page. ``web_port=None``
+    starts no chat page.
+    """
 
     rasa_port: int = 5005
     actions_port: int = 5055
+    web_port: Optional[int] = 8080
     model: Path = DEFAULT_MODEL
+    web_dir: Path = DEFAULT_WEB_DIR
     log_dir: Path = ROOT / "var" / "logs"
     tracker_db: Path = ROOT / "var" / "rasa" / "tracker.db"
-    cors: str = "*"
+    cors: Optional[str] = None
+    web_rasa_url: Optional[str] = None
     extra_env: Dict[str, str] = field(default_factory=dict)
     startup_timeout: float = 240.0
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
@@ -88,6 +104,22 @@ class Servers:
     def actions_url(self) -> str:
         return f"http://localhost:{self.actions_port}"
 
+    @property
+    def web_url(self) -> str:
+        return f"http://localhost:{self.web_port}/"
+
+    @property
+    def allowed_origins(self) -> str:
+        if self.cors is not None:
+            return self.cors
+        return page_origins(self.web_port) if self.web_port else ""
+
+    def health_urls(self) -> Dict[str, str]:
+        urls = {"actions": f"{self.actions_url}/health", "rasa": f"{self.rasa_url}/"}
+        if self.web_port:
+            urls["web"] = f"http://localhost:{self.web_port}/health"
+        return urls
+
     def check(self) -> None:
         """Fail early, in one line, on what would otherwise become a traceback in a log."""
         for venv, setup in ((RASA_VENV, "make venvs"), (ACTIONS_VENV, "make venvs")):
@@ -95,10 +127,17 @@ class Servers:
                 raise StartError(f"{venv.name} is missing: run '{setup}' (or 'make run') first")
         if not self.model.exists():
             raise StartError(f"no trained model at {self.model}: run 'make train' (or 'make run') first")
-        for name, port, variable in (
+        if self.web_port and not (self.web_dir / "widget.js").exists():
+            raise StartError(
+                f"the chat page is not built in {self.web_dir}: run 'make web' (or 'make run') first"
+            )
+        ports = [
             ("Rasa server", self.rasa_port, "RASA_PORT"),
             ("action server", self.actions_port, "ACTIONS_PORT"),
-        ):
+        ]
+        if self.web_port:
+            ports.append(("chat page", self.web_port, "WEB_PORT"))
+        for name, port, variable in ports:
             if not port_is_free(port):
                 raise StartError(
                     f"port {port} for the {name} is busy (is the assistant already running?); "
@@ -112,6 +151,7 @@ class Servers:
             {
                 "ACTION_ENDPOINT_URL": f"{self.actions_url}/webhook",
                 "RASA_TRACKER_DB": str(self.tracker_db),
+                "RASA_CORS": self.allowed_origins,
             }
         )
         env.update(self.extra_env)
@@ -133,6 +173,17 @@ class Servers:
     def start(self) -> None:
         self.check()
         self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+        self.start_actions()
+        self.start_rasa(wait=False)
+        if self.web_port:
+            self.start_web()
+        try:
+            self.wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+
+    def start_actions(self) -> None:
         self._spawn(
             "actions",
             [
@@ -145,33 +196,47 @@ class Servers:
                 str(self.actions_port),
             ],
         )
-        self._spawn(
-            "rasa",
-            [
-                str(RASA_VENV / "bin" / "rasa"),
-                "run",
-                "--model",
-                str(self.model),
-                "--endpoints",
-                "bot/endpoints.yml",
-                "--credentials",
-                "bot/credentials.yml",
-                "--port",
-                str(self.rasa_port),
-                "--cors",
-                self.cors,
-            ],
-        )
-        try:
-            self.wait_healthy()
-        except BaseException:
-            self.stop()
-            raise
 
-    def wait_healthy(self) -> None:
-        checks = {"actions": f"{self.actions_url}/health", "rasa": f"{self.rasa_url}/"}
+    def start_rasa(self, wait: bool = True) -> None:
+        """Start (or, after :meth:`stop_one`, restart) the Rasa server; by default wait until it answers."""
+        command = [
+            str(RASA_VENV / "bin" / "rasa"),
+            "run",
+            "--model",
+            str(self.model),
+            "--endpoints",
+            "bot/endpoints.yml",
+            "--credentials",
+            "bot/credentials.yml",
+            "--port",
+            str(self.rasa_port),
+        ]
+        if self.allowed_origins.strip():
+            command += ["--cors", *self.allowed_origins.replace(",", " ").split()]
+        self._spawn("rasa", command)
+        if wait:
+            self.wait_healthy(["rasa"])
+
+    def start_web(self) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "bot.webserver",
+            "--port",
+            str(self.web_port),
+            "--dir",
+            str(self.web_dir),
+            "--rasa-port",
+            str(self.rasa_port),
+        ]
+        if self.web_rasa_url:
+            command += ["--rasa-url", self.web_rasa_url]
+        self._spawn("web", command)
+
+    def wait_healthy(self, names: Optional[List[str]] = None) -> None:
+        checks = self.health_urls()
         deadline = time.monotonic() + self.startup_timeout
-        pending = dict(checks)
+        pending = {name: url for name, url in checks.items() if names is None or name in names}
         while pending:
             for name in list(pending):
                 process = self.processes[name]
@@ -197,20 +262,23 @@ class Servers:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self, grace: float = 15.0) -> None:
-        """Stop Rasa first (it may still call actions), then the action server."""
-        for name in ("rasa", "actions"):
-            process = self.processes.pop(name, None)
-            if process is None or process.poll() is not None:
-                continue
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                continue
-            try:
-                process.wait(timeout=grace)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        """Stop the page and Rasa first (Rasa may still call actions), then the action server."""
+        for name in ("web", "rasa", "actions"):
+            self.stop_one(name, grace)
+
+    def stop_one(self, name: str, grace: float = 15.0) -> None:
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
     def __enter__(self) -> Servers:
         self.start()
@@ -236,11 +304,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         servers = Servers(
             rasa_port=_int_env("RASA_PORT", 5005),
             actions_port=_int_env("ACTIONS_PORT", 5055),
+            web_port=_int_env("WEB_PORT", 8080) or None,
             model=args.model,
-            cors=os.environ.get("RASA_CORS", "*"),
+            cors=os.environ.get("RASA_CORS") or None,
+            web_rasa_url=os.environ.get("WEB_RASA_URL") or None,
         )
         servers.check()
-        print("==> starting the action server and the Rasa server (about 20 s)...", flush=True)
+        print("==> starting the action server, the Rasa server and the chat page (about 20 s)...", flush=True)
         started = time.monotonic()
         servers.start()
     except StartError as error:
@@ -252,13 +322,14 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     print(
         f"==> the assistant is ready ({time.monotonic() - started:.0f} s)\n"
-        f"    REST:       POST {servers.rasa_url}/webhooks/rest/webhook\n"
+        + (f"    chat page:  {servers.web_url}   <- open this in a browser\n" if servers.web_port else "")
+        + f"    REST:       POST {servers.rasa_url}/webhooks/rest/webhook\n"
         f"    socket.io:  {servers.rasa_url}/socket.io\n"
         f"    actions:    {servers.actions_url}/health\n"
         f"    logs:       {servers.log_dir}/\n"
         f"    try:        curl -s {servers.rasa_url}/webhooks/rest/webhook "
         '-d \'{"sender":"u1","message":"你好"}\'\n'
-        "    Ctrl-C stops both servers.",
+        "    Ctrl-C stops everything.",
         flush=True,
     )
     stop_requested = False

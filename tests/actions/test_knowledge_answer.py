@@ -19,12 +19,18 @@ from tests.knowledge.conftest import write_doc
 pytestmark = pytest.mark.slow
 
 
-def tracker(text: str, language: str, intent: str = "ask_policy", confidence: float = 0.9) -> Tracker:
+def tracker(
+    text: str,
+    language: str,
+    intent: str = "ask_policy",
+    confidence: float = 0.9,
+    metadata: dict | None = None,
+) -> Tracker:
     return Tracker(
         sender_id="t",
         slots={"language": language},
         latest_message={"text": text, "intent": {"name": intent, "confidence": confidence}},
-        events=[],
+        events=[{"event": "user", "text": text, "metadata": metadata or {}}],
         paused=False,
         followup_action=None,
         active_loop={},
@@ -32,10 +38,16 @@ def tracker(text: str, language: str, intent: str = "ask_policy", confidence: fl
     )
 
 
-def run(text: str, language: str, intent: str = "ask_policy", confidence: float = 0.9) -> list[dict]:
+def run(
+    text: str,
+    language: str,
+    intent: str = "ask_policy",
+    confidence: float = 0.9,
+    metadata: dict | None = None,
+) -> list[dict]:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(
-        ActionAnswerFromKnowledge().run(dispatcher, tracker(text, language, intent, confidence), {})
+        ActionAnswerFromKnowledge().run(dispatcher, tracker(text, language, intent, confidence, metadata), {})
     )
     assert events == []
     return dispatcher.messages
@@ -58,6 +70,13 @@ def test_chinese_question_gets_a_chinese_answer_with_its_source(live_base) -> No
     assert [b["payload"] for b in text_message["buttons"]] == ["/open_ticket", "/ask_something_else"]
     citation = custom["custom"]["citations"][0]
     assert citation["doc_id"] == "report" and citation["lang"] == "zh" and citation["source"] == "test corpus"
+
+
+def test_a_client_that_lists_the_sources_itself_gets_no_source_line(live_base) -> None:
+    text_message, custom = run("假冒我们注册商标的商品去哪里举报", "zh", metadata={"renders": ["citations"]})
+    assert text_message["text"].startswith("根据《商标侵权举报》：")
+    assert "来源" not in text_message["text"]
+    assert custom["custom"]["citations"][0]["doc_id"] == "report"
 
 
 def test_english_question_gets_an_english_answer(live_base) -> None:
@@ -133,3 +152,13 @@ def test_excerpt_keeps_whole_sentences() -> None:
     assert short.endswith("。") and len(short) <= 60
     english = "This is a sentence about reporting. " * 30
     assert excerpt(english, 40).endswith(".")
+
+
+def test_excerpt_keeps_list_items_on_their_own_lines() -> None:
+    text = "Materials to prepare:\n- Proof of the right.\n- Evidence of the infringement.\n3.5 million cases were filed."
+    assert excerpt(text, 200) == (
+        "Materials to prepare:\n- Proof of the right.\n- Evidence of the infringement. 3.5 million cases were filed."
+    )
+    assert (
+        excerpt("需要准备：\n1、权利证明。\n2、侵权证据。", 200) == "需要准备：\n1、权利证明。\n2、侵权证据。"
+    )

@@ -28,6 +28,8 @@ from bot.components.language import (
         ("", None),
         ("?!", None),
         ("PT-20261127-0001", None),  # a ticket number is no language evidence
+        ("sino-israel-workstation", None),  # an identifier sent by a button is no language evidence
+        ("what about e-commerce platforms", "en"),
         ("anna@example.com", None),
         ("我的邮箱是 anna@example.com", "zh"),
         ("check PT-20261127-0001", "en"),

@@ -1,34 +1,14 @@
-"""Both servers, started for real on free ports, shared by the live tests of a session."""
+"""Helpers for the live tests; the servers themselves come from ``tests/conftest.py``."""
 
 from __future__ import annotations
 
 import json
 import re
 import urllib.request
-from pathlib import Path
-from typing import Iterator
 
-import pytest
-
-from bot.serve import DEFAULT_MODEL, Servers, free_port
+from bot.serve import Servers
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture(scope="session")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    if not DEFAULT_MODEL.exists():
-        pytest.fail(f"no trained model at {DEFAULT_MODEL}: run 'make train'")
-    work: Path = tmp_path_factory.mktemp("live")
-    instance = Servers(
-        rasa_port=free_port(),
-        actions_port=free_port(),
-        log_dir=work / "logs",
-        tracker_db=work / "tracker.db",
-        extra_env={"TICKETS_DATABASE_URL": f"sqlite:///{work / 'tickets.db'}"},
-    )
-    with instance:
-        yield instance
 
 
 def say(servers: Servers, sender: str, text: str, metadata: dict | None = None) -> list[dict]:

@@ -1,0 +1,1 @@
+"""Custom Rasa input channels (loaded by module path from ``bot/credentials.yml``)."""

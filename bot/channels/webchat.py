@@ -1,0 +1,141 @@
+"""The website chat page's socket.io channel: Rasa's own, with three changes the page needs.
+
+Rasa 3.6's ``SocketIOInput`` accepts a connection from any origin (``cors_allowed_origins=[]``),
+splits every text at blank lines into separate bubbles, and passes a custom JSON payload to
+``sio.emit`` as keyword arguments, which fails for payloads such as our ``citations``. This channel
+keeps Rasa's connection and session handling and changes only that:
+
+* connections are accepted only from the configured origins (``allowed_origins``), over
+  WebSocket only, so the browser's same-origin rules and ours cannot disagree;
+* one bot message is one event: ``{"text", "quick_replies"}`` or ``{"custom": {...}}``;
+* a malformed event is ignored with a log line instead of an exception in the server;
+* the session handshake awaits ``enter_room``, a coroutine in the python-socketio version Rasa 3.6
+  installs with (Rasa calls it without ``await``, so replies never reached the page).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from sanic import Blueprint
+
+logger = logging.getLogger(__name__)
+
+Origins = Union[str, List[str]]
+
+
+def parse_origins(value: Any) -> Origins:
+    """``"*"`` or a comma/space separated list of origins such as ``http://localhost:8080``."""
+    if isinstance(value, list):
+        items = [str(item).strip().rstrip("/") for item in value]
+    else:
+        text = str(value or "").strip()
+        if text == "*":
+            return "*"
+        items = [item.strip().rstrip("/") for item in text.replace(",", " ").split()]
+    return [item for item in items if item]
+
+
+class WebChatOutput(SocketIOOutput):
+    """Sends each bot message as one ``bot_uttered`` event."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return WebChatInput.name()
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self._send_message(recipient_id, {"text": text})
+
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
+        quick_replies = [
+            {"content_type": "text", "title": button["title"], "payload": button["payload"]}
+            for button in buttons
+        ]
+        await self._send_message(recipient_id, {"text": text, "quick_replies": quick_replies})
+
+    async def send_custom_json(
+        self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
+    ) -> None:
+        await self._send_message(recipient_id, {"custom": json_message})
+
+
+class WebChatInput(SocketIOInput):
+    """Rasa's socket.io channel restricted to the page's origins, with one event per message."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "webchat"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        credentials = credentials or {}
+        channel = super().from_credentials(credentials)
+        channel.allowed_origins = parse_origins(credentials.get("allowed_origins", ""))
+        return channel
+
+    allowed_origins: Origins = []
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = super().blueprint(on_new_message)
+        sio = self.sio
+        assert sio is not None
+        # An empty list would mean "no check at all" to engine.io; no configured origin means none accepted.
+        sio.eio.cors_allowed_origins = self.allowed_origins or ["null-origin-not-configured"]
+        sio.eio.transports = ["websocket"]
+        logger.info("web chat accepts connections from: %s", self.allowed_origins or "no origin")
+
+        async def session_request(sid: Text, data: Any) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = (
+                requested if isinstance(requested, str) and 0 < len(requested) <= 128 else uuid.uuid4().hex
+            )
+            if self.session_persistence:
+                await sio.enter_room(sid, session_id, namespace=self.namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        async def handle_message(sid: Text, data: Any) -> None:
+            if not isinstance(data, dict):
+                logger.warning("web chat: ignored a message that is not an object")
+                return
+            sender_id = data.get("session_id") if self.session_persistence else sid
+            if not isinstance(sender_id, str) or not sender_id:
+                logger.warning("web chat: ignored a message without a session id")
+                return
+            text = data.get("message", "")
+            if not isinstance(text, str):
+                logger.warning("web chat: ignored a message whose text is not a string")
+                return
+            metadata = data.get(self.metadata_key) or {}
+            if isinstance(metadata, str):
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            if not isinstance(metadata, dict):
+                metadata = {}
+            await on_new_message(
+                UserMessage(
+                    text,
+                    WebChatOutput(sio, self.bot_message_evt),
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata=metadata,
+                )
+            )
+
+        # Replace the handlers Rasa registered for the same events.
+        sio.on("session_request", handler=session_request, namespace=self.namespace)
+        sio.on(self.user_message_evt, handler=handle_message, namespace=self.namespace)
+        return webhook
+
+    def get_output_channel(self) -> Optional[WebChatOutput]:
+        if self.sio is None:
+            return None
+        return WebChatOutput(self.sio, self.bot_message_evt)

@@ -1,0 +1,77 @@
+// Every visible or spoken string of the widget, in both languages of the assistant.
+export const STRINGS = {
+  zh: {
+    htmlLang: "zh-CN",
+    title: "知识产权保护服务助手",
+    subtitle: "普陀区市场监管局 · 在线咨询",
+    open: "打开知识产权在线咨询",
+    close: "关闭对话窗口",
+    clear: "清空",
+    clearLabel: "清空对话",
+    clearConfirm: "确定清空当前对话吗？",
+    switchTo: "English",
+    switchLabel: "Switch to English",
+    log: "对话记录",
+    inputLabel: "输入您的问题",
+    placeholder: "请输入您的问题，按 Enter 发送",
+    send: "发送",
+    you: "您",
+    bot: "助手",
+    typing: "助手正在输入…",
+    connecting: "正在连接服务器…",
+    offline: "暂时无法连接服务器，正在自动重连。您的对话已保存，恢复后可继续。",
+    online: "已重新连接，可以继续对话。",
+    sources: "来源",
+    ticket: "工单号",
+    copy: "复制",
+    copied: "已复制",
+    tooLong: "消息太长，请精简到 {max} 字以内。",
+    privacy: "请勿发送与咨询无关的个人信息。",
+  },
+  en: {
+    htmlLang: "en",
+    title: "IP Protection Assistant",
+    subtitle: "Putuo District Administration for Market Regulation",
+    open: "Open the IP protection chat",
+    close: "Close the chat window",
+    clear: "Clear",
+    clearLabel: "Clear conversation",
+    clearConfirm: "Clear this conversation?",
+    switchTo: "中文",
+    switchLabel: "切换到中文",
+    log: "Conversation",
+    inputLabel: "Type your question",
+    placeholder: "Type your question, press Enter to send",
+    send: "Send",
+    you: "You",
+    bot: "Assistant",
+    typing: "The assistant is typing…",
+    connecting: "Connecting to the server…",
+    offline: "Cannot reach the server; reconnecting automatically. Your conversation is kept and will continue.",
+    online: "Connected again; you can continue.",
+    sources: "Sources",
+    ticket: "Ticket number",
+    copy: "Copy",
+    copied: "Copied",
+    tooLong: "This message is too long; please keep it under {max} characters.",
+    privacy: "Please do not send personal data the question does not need.",
+  },
+};
+
+export const LANGUAGES = ["zh", "en"];
+
+/** The browser's preferred language, narrowed to the two the assistant speaks. */
+export function browserLanguage(navigatorLike = globalThis.navigator) {
+  const preferred = (navigatorLike && (navigatorLike.languages || [navigatorLike.language])) || [];
+  for (const tag of preferred) {
+    const prefix = String(tag || "").toLowerCase().slice(0, 2);
+    if (LANGUAGES.includes(prefix)) return prefix;
+  }
+  return "zh";
+}
+
+/** The language a piece of text is written in: Chinese when a quarter of it is CJK. */
+export function textLanguage(text) {
+  const cjk = (String(text).match(/[\u4e00-\u9fff]/g) || []).length;
+  return cjk > 0 && cjk >= String(text).replace(/\s/g, "").length / 4 ? "zh" : "en";
+}

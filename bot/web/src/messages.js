@@ -1,0 +1,97 @@
+// Turning Rasa's bot_uttered events into the widget's stored messages, and messages into bubbles.
+import { el, safeUrl } from "./dom.js";
+import { textLanguage } from "./i18n.js";
+
+/**
+ * Fold one bot_uttered event into the message list. A custom payload (citations, ticket number)
+ * belongs to the bot message before it; text and buttons start a new bot message.
+ */
+export function applyBotEvent(messages, event) {
+  const custom = event.custom && typeof event.custom === "object" ? event.custom : null;
+  if (custom) {
+    const last = [...messages].reverse().find((m) => m.from === "bot");
+    if (!last) return false;
+    if (custom.type === "citations" && Array.isArray(custom.citations)) {
+      last.citations = custom.citations.slice(0, 5).map((c) => ({
+        title: String(c.title || ""),
+        section: String(c.section || ""),
+        source: String(c.source || ""),
+        url: safeUrl(c.source_url) || "",
+      }));
+      return true;
+    }
+    if (custom.type === "ticket" && typeof custom.number === "string") {
+      last.ticket = custom.number;
+      return true;
+    }
+    return false;
+  }
+  const text = typeof event.text === "string" ? event.text : "";
+  const buttons = Array.isArray(event.quick_replies || event.buttons)
+    ? (event.quick_replies || event.buttons)
+        .filter((b) => b && typeof b.title === "string" && typeof b.payload === "string")
+        .map((b) => ({ title: b.title, payload: b.payload }))
+    : [];
+  if (!text && !buttons.length) return false;
+  messages.push({ from: "bot", text, buttons, lang: textLanguage(text), at: Date.now() });
+  return true;
+}
+
+/** One message as a list item: who said it (for screen readers), the text, then its extras. */
+export function renderMessage(message, strings, { onButton, onCopy, buttonsActive }) {
+  const fromBot = message.from === "bot";
+  const lang = message.lang === "en" ? "en" : "zh-CN";
+  const bubble = el("div", { class: "bubble", lang }, [message.text || ""]);
+  const item = el("li", { class: `message ${fromBot ? "from-bot" : "from-user"}` }, [
+    el("span", { class: "sr-only" }, [`${fromBot ? strings.bot : strings.you}: `]),
+    bubble,
+  ]);
+  if (fromBot && message.citations && message.citations.length) {
+    item.append(renderSources(message.citations, strings));
+  }
+  if (fromBot && message.ticket) {
+    item.append(renderTicket(message.ticket, strings, onCopy));
+  }
+  if (fromBot && message.buttons && message.buttons.length) {
+    const group = el("div", { class: "buttons", role: "group", "aria-label": message.text.slice(0, 60) });
+    for (const button of message.buttons) {
+      group.append(
+        el(
+          "button",
+          {
+            type: "button",
+            class: "quick-reply",
+            disabled: !buttonsActive,
+            onclick: () => onButton(button),
+          },
+          [button.title],
+        ),
+      );
+    }
+    item.append(group);
+  }
+  return item;
+}
+
+function renderSources(citations, strings) {
+  const list = el("ol", { class: "sources-list" });
+  for (const citation of citations) {
+    const label = citation.section ? `${citation.title} › ${citation.section}` : citation.title;
+    const title = citation.url
+      ? el("a", { href: citation.url, target: "_blank", rel: "noopener noreferrer" }, [label])
+      : el("span", { class: "source-title" }, [label]);
+    list.append(el("li", {}, [title, citation.source ? el("span", { class: "source-origin" }, [citation.source]) : null]));
+  }
+  return el("div", { class: "sources", role: "note", "aria-label": strings.sources }, [
+    el("span", { class: "sources-heading", "aria-hidden": "true" }, [strings.sources]),
+    list,
+  ]);
+}
+
+function renderTicket(number, strings, onCopy) {
+  return el("div", { class: "ticket" }, [
+    el("span", {}, [`${strings.ticket}: `]),
+    el("strong", { class: "ticket-number" }, [number]),
+    el("button", { type: "button", class: "copy", onclick: (e) => onCopy(number, e.currentTarget) }, [strings.copy]),
+  ]);
+}

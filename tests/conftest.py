@@ -1,0 +1,33 @@
+"""The assistant's servers (actions, Rasa, chat page), started for real on free ports once per session.
+
+Shared by the live REST tests (tests/e2e/) and the browser tests (tests/browser/), so the servers start
+once; tests that stop one of them start it again before they end.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from bot.serve import DEFAULT_MODEL, DEFAULT_WEB_DIR, Servers, free_port
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    if not DEFAULT_MODEL.exists():
+        pytest.fail(f"no trained model at {DEFAULT_MODEL}: run 'make train'")
+    if not (DEFAULT_WEB_DIR / "widget.js").exists():
+        pytest.fail(f"the chat page is not built in {DEFAULT_WEB_DIR}: run 'make web'")
+    work: Path = tmp_path_factory.mktemp("live")
+    instance = Servers(
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        web_port=free_port(),
+        log_dir=work / "logs",
+        tracker_db=work / "tracker.db",
+        extra_env={"TICKETS_DATABASE_URL": f"sqlite:///{work / 'tickets.db'}"},
+    )
+    with instance:
+        yield instance
