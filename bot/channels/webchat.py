@@ -8,7 +8,9 @@ keeps Rasa's connection and session handling and changes only that:
 * connections are accepted only from the configured origins (``allowed_origins``), over
   WebSocket only, so the browser's same-origin rules and ours cannot disagree;
 * one bot message is one event: ``{"text", "quick_replies"}`` or ``{"custom": {...}}``;
-* a malformed event is ignored with a log line instead of an exception in the server;
+* a malformed event is ignored with a log line instead of an exception in the server; an empty,
+  too long or too frequent message gets a polite reply (:mod:`bot.channels.guard`), and so does a
+  failure while the message is processed;
 * the session handshake awaits ``enter_room``, a coroutine in the python-socketio version Rasa 3.6
   installs with (Rasa calls it without ``await``, so replies never reached the page).
 """
@@ -24,7 +26,11 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+from bot.channels import action_failure
+from bot.channels.guard import TEXTS, clean_text, guard, reply_language
+
 logger = logging.getLogger(__name__)
+action_failure.install()
 
 Origins = Union[str, List[str]]
 
@@ -112,6 +118,7 @@ class WebChatInput(SocketIOInput):
             if not isinstance(text, str):
                 logger.warning("web chat: ignored a message whose text is not a string")
                 return
+            text = clean_text(text)
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):
                 try:
@@ -120,15 +127,21 @@ class WebChatInput(SocketIOInput):
                     metadata = {}
             if not isinstance(metadata, dict):
                 metadata = {}
-            await on_new_message(
-                UserMessage(
-                    text,
-                    WebChatOutput(sio, self.bot_message_evt),
-                    sender_id,
-                    input_channel=self.name(),
-                    metadata=metadata,
+            output = WebChatOutput(sio, self.bot_message_evt)
+            refused = guard().check(sender_id, text, metadata)
+            if refused:
+                logger.info("web chat: message turned away (%s, %d characters)", refused[0], len(text))
+                await output.send_text_message(sender_id, refused[1])
+                return
+            try:
+                await on_new_message(
+                    UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata)
                 )
-            )
+            except Exception:
+                logger.exception("web chat: the message could not be processed")
+                await output.send_text_message(
+                    sender_id, TEXTS["unavailable"][reply_language(text, metadata)]
+                )
 
         # Replace the handlers Rasa registered for the same events.
         sio.on("session_request", handler=session_request, namespace=self.namespace)

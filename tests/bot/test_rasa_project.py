@@ -31,8 +31,10 @@ def _used_outside_stories() -> set:
 
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     asked = {f"utter_ask_{slot}" for form in domain["forms"].values() for slot in form["required_slots"]}
-    code = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "actions").rglob("*.py"))
-    referenced = set(re.findall(r"utter_[a-z_]+", code))
+    code = " ".join(
+        p.read_text(encoding="utf-8") for d in ("actions", "bot/channels") for p in (ROOT / d).rglob("*.py")
+    )
+    referenced = set(re.findall(r"utter_[a-z_]+", code)) | {"utter_restart"}  # said by Rasa's action_restart
     invalid = {f"utter_invalid_{slot}" for slot in re.findall(r'_failed\("([a-z_]+)"', code)}
     return asked | referenced | invalid
 

@@ -1,0 +1,93 @@
+"""Rasa's REST channel with the checks a public endpoint needs.
+
+Same URL and reply format as Rasa's ``rest`` channel (``POST /webhooks/rest/webhook``, a JSON list of
+messages). What it adds:
+
+* a request that is not a JSON object with string ``sender`` and ``message`` gets HTTP 400 and a
+  bilingual explanation, instead of an exception inside Rasa;
+* control characters are dropped; an empty, too long or too frequent message gets a polite reply
+  without reaching the assistant (:mod:`bot.channels.guard`; HTTP 429 for the rate limit);
+* a failure while the message is processed (a database restarting, a timeout) answers "please try
+  again" with HTTP 503 instead of an empty list;
+* custom actions that fail send an apology (:mod:`bot.channels.action_failure`, installed here).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels import action_failure
+from bot.channels.guard import TEXTS, clean_text, guard, reply_language
+
+logger = logging.getLogger(__name__)
+MAX_SENDER_CHARS = 128
+
+action_failure.install()
+
+
+def _messages(sender: str, text: str) -> List[Dict[str, str]]:
+    return [{"recipient_id": sender, "text": text}]
+
+
+def parse_body(request: Request) -> Optional[Dict[str, Any]]:
+    """The request's JSON object when it has the right shape, else ``None``."""
+    try:
+        body = request.json
+    except Exception:  # Sanic raises on invalid JSON
+        return None
+    if not isinstance(body, dict):
+        return None
+    sender, text, metadata = body.get("sender"), body.get("message"), body.get("metadata")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
+        return None
+    if not isinstance(text, str) or not (metadata is None or isinstance(metadata, dict)):
+        return None
+    return {"sender": clean_text(sender), "message": clean_text(text), "metadata": metadata or {}}
+
+
+class GuardedRestInput(RestInput):
+    """``POST /webhooks/rest/webhook`` with validation, limits and a reply on every path."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        webhook = Blueprint("guarded_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            body = parse_body(request)
+            if body is None:
+                error = f"{TEXTS['bad_request']['en']} / {TEXTS['bad_request']['zh']}"
+                return response.json({"error": error}, status=400)
+            sender, text, metadata = body["sender"], body["message"], body["metadata"]
+            refused = guard().check(sender, text, metadata)
+            if refused:
+                reason, reply = refused
+                logger.info("rest: message turned away (%s, %d characters)", reason, len(text))
+                return response.json(_messages(sender, reply), status=429 if reason == "too_fast" else 200)
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+                )
+            except (asyncio.CancelledError, Exception):
+                logger.exception("rest: the message could not be processed")
+                reply = TEXTS["unavailable"][reply_language(text, metadata)]
+                return response.json(collector.messages + _messages(sender, reply), status=503)
+            return response.json(collector.messages)
+
+        return webhook
