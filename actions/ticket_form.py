@@ -9,6 +9,7 @@ Nothing is saved until the user confirms, and then in one transaction (actions/t
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import re
 from typing import Any, Dict, List, Optional, Text
@@ -298,6 +299,13 @@ class ActionAskTicketConfirm(Action):
         return []
 
 
+def request_key(tracker: Tracker) -> str:
+    """The conversation and the turn that confirmed the ticket: the same turn never saves two tickets."""
+    users = [e for e in tracker.events or [] if e.get("event") == "user"]
+    turn = users[-1].get("timestamp") if users else None
+    return hashlib.sha256(f"{tracker.sender_id}|{turn}".encode()).hexdigest()
+
+
 def reset_form() -> List[Dict[Text, Any]]:
     return [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet("requested_slot", None)]
 
@@ -325,6 +333,7 @@ class ActionSubmitTicket(Action):
                 description=tracker.get_slot("description"),
                 workstation_id=tracker.get_slot("workstation"),
                 language=language,
+                request_key=request_key(tracker),
             )
             ticket = await asyncio.to_thread(store_from_env().create, new)
         except Exception:  # nothing was written: the store saves in one transaction

@@ -57,6 +57,8 @@ class Ticket(Base):
     consent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # The conversation turn that asked for the ticket: a retried save finds the ticket already there.
+    request_key: Mapped[Optional[str]] = mapped_column(String(64), unique=True, index=True, nullable=True)
     events: Mapped[List[TicketEvent]] = relationship(
         back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"
     )

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from actions.tickets.models import STATUSES, Ticket, TicketCounter, TicketEvent
@@ -57,6 +57,7 @@ class NewTicket:
     phone: Optional[str] = None
     email: Optional[str] = None
     credit_code: Optional[str] = None
+    request_key: Optional[str] = None  # the same key twice means the same request: saved once
 
     def __post_init__(self) -> None:
         if not (self.phone or self.email):
@@ -90,6 +91,19 @@ def _sqlite_immediate_transactions(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:  # noqa: ANN001
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _retryable(error: DBAPIError) -> bool:
+    """A busy SQLite file, or a connection the database dropped (a restart): worth trying again."""
+    if error.connection_invalidated:
+        return True
+    message = str(error).lower()
+    if isinstance(error, OperationalError):
+        return any(
+            sign in message
+            for sign in ("locked", "connection", "terminat", "shutdown", "closed", "server", "starting up")
+        )
+    return "connection" in message
 
 
 class TicketStore:
@@ -138,36 +152,60 @@ class TicketStore:
             raise TicketError("more than 9,999 tickets in one day")
         return f"PT-{day}-{last:04d}"
 
-    def create(self, new: NewTicket, actor: str = "assistant") -> Ticket:
-        """Save a ticket and its first event in one transaction; returns it with its number."""
-        for attempt in range(5):
+    def create(self, new: NewTicket, actor: str = "assistant", retry_seconds: float = 20.0) -> Ticket:
+        """Save a ticket and its first event in one transaction; returns it with its number.
+
+        A busy SQLite file or a lost database connection (PostgreSQL restarting) is retried for up to
+        ``retry_seconds``. With a ``request_key`` a retry never saves twice: if the lost transaction
+        had in fact committed, the saved ticket is found and returned.
+        """
+        deadline = time.monotonic() + retry_seconds
+        attempt = 0
+        while True:
+            attempt += 1
             try:
-                with self.sessions.begin() as session:
-                    moment = now()
-                    ticket = Ticket(
-                        number=self._next_number(session, moment),
-                        status="new",
-                        request_type=new.request_type,
-                        company_name=new.company_name,
-                        contact_person=new.contact_person,
-                        phone=new.phone,
-                        email=new.email,
-                        credit_code=new.credit_code,
-                        description=new.description,
-                        workstation_id=new.workstation_id,
-                        language=new.language,
-                        consent_at=moment,
-                        created_at=moment,
-                        updated_at=moment,
-                    )
-                    ticket.events.append(TicketEvent(at=moment, kind="created", actor=actor, detail=""))
-                    session.add(ticket)
-                return ticket
-            except OperationalError as error:  # SQLite busy beyond its timeout, PostgreSQL serialization
-                if attempt == 4 or "locked" not in str(error).lower():
+                if new.request_key:
+                    existing = self.by_request_key(new.request_key)
+                    if existing is not None:
+                        return existing
+                return self._insert(new, actor)
+            except IntegrityError:
+                existing = self.by_request_key(new.request_key) if new.request_key else None
+                if existing is None:
                     raise
-                time.sleep(0.1 * (attempt + 1))
-        raise AssertionError("unreachable")
+                return existing
+            except DBAPIError as error:
+                if not _retryable(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(min(2.0, 0.1 * attempt))
+
+    def _insert(self, new: NewTicket, actor: str) -> Ticket:
+        with self.sessions.begin() as session:
+            moment = now()
+            ticket = Ticket(
+                number=self._next_number(session, moment),
+                status="new",
+                request_type=new.request_type,
+                company_name=new.company_name,
+                contact_person=new.contact_person,
+                phone=new.phone,
+                email=new.email,
+                credit_code=new.credit_code,
+                description=new.description,
+                workstation_id=new.workstation_id,
+                language=new.language,
+                consent_at=moment,
+                created_at=moment,
+                updated_at=moment,
+                request_key=new.request_key,
+            )
+            ticket.events.append(TicketEvent(at=moment, kind="created", actor=actor, detail=""))
+            session.add(ticket)
+        return ticket
+
+    def by_request_key(self, key: str) -> Optional[Ticket]:
+        with self.sessions() as session:
+            return session.scalar(select(Ticket).where(Ticket.request_key == key))
 
     def _change(self, number: str, actor: str, kind: str, detail: str, apply) -> Ticket:  # noqa: ANN001
         with self.sessions.begin() as session:

@@ -11,6 +11,7 @@ from rasa_sdk import Tracker
 
 from actions.tickets import store as store_module
 from actions.tickets.store import TicketStore
+from bot.infra import InfraError, PostgresServer
 from tests.knowledge.conftest import corpus, embedder, model_dir  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,58 +58,27 @@ def make_tracker(
     )
 
 
-def _postgres_bin(name: str) -> Optional[str]:
-    import glob
-    import shutil
-
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    return candidates[-1] if candidates else None
-
-
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
+def postgres_server() -> Iterator[PostgresServer]:
     """A private PostgreSQL server on a free port, started for the tests and stopped after them.
 
-    Skipped only where PostgreSQL is not installed (.ci/run installs it from Debian).
+    Skipped only where PostgreSQL is not installed (``make test`` installs it from Debian).
     """
-    import os
-    import shutil
-    import subprocess
+    import tempfile
 
     from bot.serve import free_port
 
-    initdb, pg_ctl = _postgres_bin("initdb"), _postgres_bin("pg_ctl")
-    if not (initdb and pg_ctl):
-        pytest.skip("PostgreSQL is not installed here (apt-get install postgresql)")
-    import tempfile
-
     # Not under pytest's own (root-only) temporary directory: the postgres account must reach it.
-    work = Path(tempfile.mkdtemp(prefix="ip-assistant-pg-"))
-    data, port = work / "data", free_port()
-    prefix: List[str] = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root: use its own account
-        prefix = ["runuser", "-u", "postgres", "--"]
-        shutil.chown(work, "postgres", "postgres")
-        os.chmod(work, 0o700)
-    run = lambda *args: subprocess.run(prefix + list(args), check=True, capture_output=True, timeout=120)  # noqa: E731
-    run(initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-    run(
-        pg_ctl,
-        "-D",
-        str(data),
-        "-l",
-        str(work / "log"),
-        "-w",
-        "-o",
-        f"-p {port} -k {work} -c listen_addresses=127.0.0.1",
-        "start",
-    )
     try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        server = PostgresServer(Path(tempfile.mkdtemp(prefix="ip-assistant-pg-")), free_port()).start()
+    except InfraError as error:
+        pytest.skip(str(error))
+    try:
+        yield server
     finally:
-        subprocess.run(
-            prefix + [pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"], capture_output=True, timeout=60
-        )
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server: PostgresServer) -> str:
+    return postgres_server.url()

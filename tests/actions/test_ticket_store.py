@@ -120,3 +120,62 @@ def test_export_masks_on_request(store: TicketStore) -> None:
 def test_unsupported_database_urls_are_refused() -> None:
     with pytest.raises(TicketError, match="unsupported database"):
         TicketStore("mysql://localhost/x")
+
+
+def test_the_same_request_is_saved_once(store: TicketStore) -> None:
+    from dataclasses import replace
+
+    keyed = replace(NEW, request_key="conversation-1|1795763761.03")
+    first, again = store.create(keyed), store.create(keyed)
+    assert first.number == again.number
+    assert len(store.list()) == 1
+    assert store.create(replace(NEW, request_key="conversation-1|1795763799.50")).number != first.number
+
+
+def test_saves_survive_a_postgresql_restart_without_loss_or_duplicates(postgres_server, postgres_url) -> None:
+    """Tickets are saved from four threads before, during and after a database restart: every save that
+    reported success is in the database exactly once, and nothing else is."""
+    import threading
+    import time
+    from dataclasses import replace
+
+    store = TicketStore(postgres_url)
+    with store.engine.begin() as connection:
+        connection.execute(text("TRUNCATE tickets, ticket_events, ticket_counters RESTART IDENTITY CASCADE"))
+    confirmed: list[tuple[float, str]] = []
+    failed: list[str] = []
+    lock = threading.Lock()
+    done = threading.Event()
+
+    def save(worker: int) -> None:
+        i = 0
+        while not done.is_set():
+            i += 1
+            try:
+                ticket = store.create(replace(NEW, request_key=f"w{worker}-{i}"))
+            except Exception as error:  # would be reported to the user as "not saved"
+                with lock:
+                    failed.append(repr(error))
+            else:
+                with lock:
+                    confirmed.append((time.monotonic(), ticket.number))
+            time.sleep(0.02)
+
+    threads = [threading.Thread(target=save, args=(w,)) for w in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)
+    restart_began = time.monotonic()
+    postgres_server.restart()
+    restart_ended = time.monotonic()
+    time.sleep(1.0)
+    done.set()
+    for thread in threads:
+        thread.join()
+    numbers = [t.number for t in store.list(limit=10_000)]
+    saved = [number for _, number in confirmed]
+    assert sorted(numbers) == sorted(saved), (failed, len(numbers), len(saved))
+    assert len(set(saved)) == len(saved)
+    assert not failed, failed  # the retries rode out the restart
+    assert any(at < restart_began for at, _ in confirmed) and any(at > restart_ended for at, _ in confirmed)
+    store.engine.dispose()
