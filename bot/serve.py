@@ -74,6 +74,16 @@ def page_origins(web_port: int) -> str:
     return f"http://localhost:{web_port} http://127.0.0.1:{web_port}"
 
 
+def api_arguments(env: Dict[str, str]) -> List[str]:
+    """Rasa's HTTP API (trackers, model, ...) is off unless RASA_ENABLE_API=true, and then needs a token."""
+    if env.get("RASA_ENABLE_API", "").lower() not in ("1", "true", "yes"):
+        return []
+    token = env.get("RASA_AUTH_TOKEN", "")
+    if len(token) < 16:
+        raise StartError("RASA_ENABLE_API needs RASA_AUTH_TOKEN (at least 16 characters) to protect the API")
+    return ["--enable-api", "--auth-token", token]
+
+
 @dataclass
 class Servers:
     """The server processes of one assistant instance: actions, Rasa and (optionally) the chat page.
@@ -150,8 +160,16 @@ class Servers:
         env.update(
             {
                 "ACTION_ENDPOINT_URL": f"{self.actions_url}/webhook",
+                # bot/endpoints.yml: the pilot's SQLite tracker store and in-memory lock store
+                "RASA_TRACKER_DIALECT": "sqlite",
+                "RASA_TRACKER_URL": "",
                 "RASA_TRACKER_DB": str(self.tracker_db),
+                "RASA_LOCK_STORE": "in_memory",
+                "REDIS_HOST": "localhost",
+                "REDIS_PORT": "6379",
+                "REDIS_DB": "1",
                 "RASA_CORS": self.allowed_origins,
+                "SANIC_HOST": "127.0.0.1",  # the action server answers Rasa on this machine only
             }
         )
         env.update(self.extra_env)
@@ -213,6 +231,7 @@ class Servers:
         ]
         if self.allowed_origins.strip():
             command += ["--cors", *self.allowed_origins.replace(",", " ").split()]
+        command += api_arguments(self._env())
         self._spawn("rasa", command)
         if wait:
             self.wait_healthy(["rasa"])

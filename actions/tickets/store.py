@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -131,6 +131,8 @@ class TicketStore:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:
+            if self.dialect != "sqlite":  # several action servers may start at once: one migrates at a time
+                connection.execute(text("SELECT pg_advisory_xact_lock(727274)"))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
