@@ -179,5 +179,7 @@ def nginx_server(config: Path, port: int, log: Path) -> ProcessServer:
     nginx = binary("nginx", "/usr/sbin/nginx")
     if not nginx:
         raise InfraError("nginx is not installed (Debian: apt-get install nginx)")
-    subprocess.run([nginx, "-t", "-q", "-c", str(config)], check=True, capture_output=True, timeout=30)
+    check = subprocess.run([nginx, "-t", "-q", "-c", str(config)], capture_output=True, text=True, timeout=30)
+    if check.returncode != 0:
+        raise InfraError(f"nginx refuses {config}: {check.stderr.strip()}")
     return ProcessServer("nginx", [nginx, "-c", str(config), "-g", "daemon off;"], port, log)

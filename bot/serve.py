@@ -74,6 +74,40 @@ def page_origins(web_port: int) -> str:
     return f"http://localhost:{web_port} http://127.0.0.1:{web_port}"
 
 
+def actions_command(port: int) -> List[str]:
+    return [
+        str(ACTIONS_VENV / "bin" / "python"),
+        "-m",
+        "rasa_sdk",
+        "--actions",
+        "actions",
+        "--port",
+        str(port),
+    ]
+
+
+def rasa_command(
+    model: Path, port: int, origins: str, env: Dict[str, str], interface: Optional[str] = None
+) -> List[str]:
+    command = [
+        str(RASA_VENV / "bin" / "rasa"),
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        "bot/endpoints.yml",
+        "--credentials",
+        "bot/credentials.yml",
+        "--port",
+        str(port),
+    ]
+    if interface:
+        command += ["--interface", interface]
+    if origins.strip():
+        command += ["--cors", *origins.replace(",", " ").split()]
+    return command + api_arguments(env)
+
+
 def api_arguments(env: Dict[str, str]) -> List[str]:
     """Rasa's HTTP API (trackers, model, ...) is off unless RASA_ENABLE_API=true, and then needs a token."""
     if env.get("RASA_ENABLE_API", "").lower() not in ("1", "true", "yes"):
@@ -202,36 +236,11 @@ class Servers:
             raise
 
     def start_actions(self) -> None:
-        self._spawn(
-            "actions",
-            [
-                str(ACTIONS_VENV / "bin" / "python"),
-                "-m",
-                "rasa_sdk",
-                "--actions",
-                "actions",
-                "--port",
-                str(self.actions_port),
-            ],
-        )
+        self._spawn("actions", actions_command(self.actions_port))
 
     def start_rasa(self, wait: bool = True) -> None:
         """Start (or, after :meth:`stop_one`, restart) the Rasa server; by default wait until it answers."""
-        command = [
-            str(RASA_VENV / "bin" / "rasa"),
-            "run",
-            "--model",
-            str(self.model),
-            "--endpoints",
-            "bot/endpoints.yml",
-            "--credentials",
-            "bot/credentials.yml",
-            "--port",
-            str(self.rasa_port),
-        ]
-        if self.allowed_origins.strip():
-            command += ["--cors", *self.allowed_origins.replace(",", " ").split()]
-        command += api_arguments(self._env())
+        command = rasa_command(self.model, self.rasa_port, self.allowed_origins, self._env())
         self._spawn("rasa", command)
         if wait:
             self.wait_healthy(["rasa"])

@@ -1,0 +1,313 @@
+"""The production shape on one machine: ``make run-prod``.
+
+    browser ──► nginx :8080 (chat page) / :5005 (REST, socket.io; size and rate limits)
+                  └─► Rasa ×2 (127.0.0.1) ── tracker store: PostgreSQL, lock store: Redis
+                        └─► nginx :5055 (127.0.0.1) ─► action server ×2 (127.0.0.1)
+                                                          ├─ tickets: PostgreSQL
+                                                          └─ knowledge index: var/index, shared read-only
+
+The same ``bot/endpoints.yml`` and ``bot/credentials.yml`` as the pilot; only environment variables
+differ (:meth:`Production.rasa_env`, :meth:`Production.actions_env`). PostgreSQL, Redis and nginx come
+from Debian and run from ``var/prod/`` on localhost. Standard library only, like :mod:`bot.serve`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+from bot import infra
+from bot.serve import (
+    ACTIONS_VENV,
+    DEFAULT_MODEL,
+    DEFAULT_WEB_DIR,
+    RASA_VENV,
+    ROOT,
+    StartError,
+    actions_command,
+    http_ok,
+    offline_environment,
+    page_origins,
+    port_is_free,
+    rasa_command,
+)
+
+NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
+
+
+@dataclass
+class Production:
+    """Every process of the production shape, on the given ports."""
+
+    public_port: int = 5005
+    web_port: int = 8080
+    actions_lb_port: int = 5055
+    rasa_ports: Tuple[int, ...] = (5006, 5007)
+    actions_ports: Tuple[int, ...] = (5056, 5057)
+    postgres_port: int = 5433
+    redis_port: int = 6380
+    work_dir: Path = ROOT / "var" / "prod"
+    model: Path = DEFAULT_MODEL
+    web_dir: Path = DEFAULT_WEB_DIR
+    extra_env: Dict[str, str] = field(default_factory=dict)
+    lock_lifetime: int = 20
+    startup_timeout: float = 300.0
+    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.postgres = infra.PostgresServer(self.work_dir / "postgres", self.postgres_port)
+        self.redis = infra.redis_server(self.work_dir / "redis", self.redis_port)
+        self.nginx: Optional[infra.ProcessServer] = None
+        self.log_dir = self.work_dir / "logs"
+
+    # --- addresses ---------------------------------------------------------------------------------
+    @property
+    def public_url(self) -> str:
+        return f"http://localhost:{self.public_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://localhost:{self.web_port}/"
+
+    @property
+    def tracker_url(self) -> str:
+        return self.postgres.url("rasa")
+
+    @property
+    def tickets_url(self) -> str:
+        return self.postgres.url("tickets")
+
+    def names(self) -> List[str]:
+        return [f"actions-{i + 1}" for i in range(len(self.actions_ports))] + [
+            f"rasa-{i + 1}" for i in range(len(self.rasa_ports))
+        ]
+
+    # --- environment: the only difference from the pilot --------------------------------------------
+    def _base_env(self) -> Dict[str, str]:
+        env = dict(os.environ)
+        env.update(offline_environment())
+        env.update(
+            {
+                "TICKETS_DATABASE_URL": self.tickets_url,
+                "SANIC_HOST": "127.0.0.1",
+                "ASSISTANT_LOG_LEVEL": "INFO",
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def rasa_env(self) -> Dict[str, str]:
+        env = self._base_env()
+        env.update(
+            {
+                "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_lb_port}/webhook",
+                "RASA_TRACKER_DIALECT": "postgresql",
+                "RASA_TRACKER_URL": self.tracker_url,
+                "RASA_TRACKER_DB": "rasa",
+                "RASA_LOCK_STORE": "redis",
+                "REDIS_HOST": "127.0.0.1",
+                "REDIS_PORT": str(self.redis_port),
+                "REDIS_DB": "1",
+                "TICKET_LOCK_LIFETIME": str(self.lock_lifetime),  # a dead instance's locks expire this fast
+                "ACTION_TIMEOUT_SECONDS": "15",
+                "SQL_POOL_SIZE": "10",
+                "SQL_MAX_OVERFLOW": "10",
+                "RASA_CORS": env.get("RASA_CORS") or page_origins(self.web_port),
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def actions_env(self) -> Dict[str, str]:
+        return self._base_env()
+
+    # --- processes ---------------------------------------------------------------------------------
+    def check(self) -> None:
+        for venv in (RASA_VENV, ACTIONS_VENV):
+            if not (venv / "bin" / "python").exists():
+                raise StartError(f"{venv.name} is missing: run 'make build' (or 'make run-prod') first")
+        if not self.model.exists():
+            raise StartError(f"no trained model at {self.model}: run 'make train' first")
+        if not (self.web_dir / "widget.js").exists():
+            raise StartError(f"the chat page is not built in {self.web_dir}: run 'make web' first")
+        ports = [self.public_port, self.web_port, self.actions_lb_port, self.postgres_port, self.redis_port]
+        for port in ports + list(self.rasa_ports) + list(self.actions_ports):
+            if not port_is_free(port):
+                raise StartError(f"port {port} is busy (is the assistant already running?)")
+
+    def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.log_dir / f"{name}.log", "ab") as log:
+            self.processes[name] = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+
+    def health_url(self, name: str) -> str:
+        kind, number = name.rsplit("-", 1)
+        ports = self.actions_ports if kind == "actions" else self.rasa_ports
+        port = ports[int(number) - 1]
+        return f"http://127.0.0.1:{port}/health" if kind == "actions" else f"http://127.0.0.1:{port}/"
+
+    def start_one(self, name: str, wait: bool = True) -> None:
+        kind, number = name.rsplit("-", 1)
+        index = int(number) - 1
+        if kind == "actions":
+            self._spawn(name, actions_command(self.actions_ports[index]), self.actions_env())
+        else:
+            env = self.rasa_env()
+            command = rasa_command(self.model, self.rasa_ports[index], env["RASA_CORS"], env, "127.0.0.1")
+            self._spawn(name, command, env)
+        if wait:
+            self.wait_healthy([name])
+
+    def wait_healthy(self, names: List[str]) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        pending = list(names)
+        while pending:
+            for name in list(pending):
+                process = self.processes[name]
+                if process.poll() is not None:
+                    raise StartError(
+                        f"{name} exited with code {process.returncode}; see {self.log_dir / name}.log"
+                    )
+                if http_ok(self.health_url(name)):
+                    pending.remove(name)
+            if pending and time.monotonic() > deadline:
+                raise StartError(f"{', '.join(pending)} not healthy after {self.startup_timeout:.0f} s")
+            if pending:
+                time.sleep(0.5)
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        """Stop one server abruptly (fault tests) or gracefully (``signal.SIGTERM``)."""
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+    def write_nginx_config(self) -> Path:
+        temp = self.work_dir / "nginx"
+        temp.mkdir(parents=True, exist_ok=True)
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:  # nginx's workers run as nobody: they need their temporary directory
+            import shutil
+
+            shutil.chown(temp, "nobody")
+        values = {
+            "work": str(self.work_dir),
+            "temp": str(temp),
+            "web_dir": str(self.web_dir),
+            "public_port": str(self.public_port),
+            "web_port": str(self.web_port),
+            "actions_lb_port": str(self.actions_lb_port),
+            "rasa_servers": "".join(
+                f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;\n" for p in self.rasa_ports
+            ),
+            "actions_servers": "".join(
+                f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;\n" for p in self.actions_ports
+            ),
+        }
+        text = NGINX_TEMPLATE.read_text()
+        for key, value in values.items():
+            text = text.replace("{{" + key + "}}", value)
+        path = self.work_dir / "nginx.conf"
+        path.write_text(text)
+        return path
+
+    def start(self) -> None:
+        self.check()
+        try:
+            self.postgres.start()
+            self.postgres.create_database("rasa")
+            self.postgres.create_database("tickets")
+            self.redis.start()
+            self.nginx = infra.nginx_server(
+                self.write_nginx_config(), self.public_port, self.log_dir / "nginx.log"
+            )
+            self.nginx.start()
+            for name in self.names():
+                if name.startswith("actions"):
+                    self.start_one(name, wait=False)
+            # Rasa instances one after the other: each creates its tables on first start.
+            for name in self.names():
+                if name.startswith("rasa"):
+                    self.start_one(name, wait=True)
+            self.wait_healthy(self.names())
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        for name in reversed(self.names()):
+            self.kill(name, signal.SIGTERM)
+        if self.nginx:
+            self.nginx.stop()
+        self.redis.stop()
+        self.postgres.stop()
+
+    def __enter__(self) -> Production:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.parse_args(argv)
+    production = Production()
+    print("==> starting PostgreSQL, Redis, nginx, 2 action servers and 2 Rasa servers (about a minute)...")
+    started = time.monotonic()
+    try:
+        production.start()
+    except (StartError, infra.InfraError, subprocess.CalledProcessError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"==> production shape ready ({time.monotonic() - started:.0f} s)\n"
+        f"    chat page:  {production.web_url}\n"
+        f"    REST:       POST {production.public_url}/webhooks/rest/webhook (through nginx)\n"
+        f"    PostgreSQL: {production.tracker_url} (conversations), {production.tickets_url} (tickets)\n"
+        f"    Redis:      127.0.0.1:{production.redis_port} (conversation locks)\n"
+        f"    logs:       {production.log_dir}/\n"
+        "    Ctrl-C stops everything.",
+        flush=True,
+    )
+    stop = False
+
+    def request_stop(signum: int, frame: object) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    while not stop:
+        time.sleep(0.5)
+    print("\n==> stopping...", flush=True)
+    production.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
