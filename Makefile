@@ -25,12 +25,14 @@ export HF_HUB_DISABLE_PROGRESS_BARS := 1
 export TOKENIZERS_PARALLELISM := false
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help run test eval bench venvs venv-rasa venv-actions build train model index web lint test-bot test-python \
+.PHONY: help run run-prod test test-reliability eval bench venvs venv-rasa venv-actions build train model index web lint test-bot test-python \
 	system-deps clean
 
 help:
 	@echo "make run    install what is missing, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make test   install what is missing, train if needed, run every check and test"
+	@echo "make run-prod  the production shape: PostgreSQL, Redis, 2 Rasa + 2 action servers behind nginx"
+	@echo "make test-reliability  fault, hostile-input and load tests against the production shape"
 	@echo "make eval   retrieval quality on knowledge/eval/questions.yml, then every question over live REST"
 	@echo "make bench  quality, latency, memory and scale figures: var/bench/results.json and results.png"
 	@echo "make venvs  create/refresh .venv-rasa and .venv-actions from requirements/*.lock"
@@ -90,6 +92,13 @@ web:
 
 run: build
 	@python3 -m bot.serve
+
+run-prod: build system-deps
+	@python3 -m bot.production
+
+test-reliability: build system-deps
+	$(ACTIONS_VENV)/bin/python -m pytest tests/reliability tests/e2e/test_hostile_input.py \
+		tests/e2e/test_action_server_down.py tests/e2e/test_security.py
 
 lint: venvs
 	$(ACTIONS_VENV)/bin/ruff check .

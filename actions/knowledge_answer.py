@@ -12,6 +12,7 @@ import asyncio
 import logging
 import re
 import threading
+import weakref
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -29,6 +30,21 @@ logger = logging.getLogger(__name__)
 
 _base: Optional[KnowledgeBase] = None
 _base_lock = threading.Lock()
+# One search at a time per process: query encoding already uses every core it is given, and several at
+# once only make each of them slower (and the slowest very slow) under load. The queue is an asyncio
+# semaphore, so a request whose caller has given up (Rasa's timeout) leaves the queue instead of being
+# searched for nobody.
+_search_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def _search(text: str, language: str, strictness: float) -> list:
+    loop = asyncio.get_running_loop()
+    slot = _search_slots.setdefault(loop, asyncio.Semaphore(1))
+    async with slot:
+        return await asyncio.to_thread(knowledge_base().search, text, language, 3, strictness)
+
 
 NLU_SURE = 0.8  # intent confidence above which the question is taken to be about IP protection
 
@@ -88,7 +104,7 @@ class ActionAnswerFromKnowledge(Action):
         nlu_sure = intent == "ask_policy" and (message.get("intent") or {}).get("confidence", 0) >= NLU_SURE
         strictness = get_settings().lenient_strictness if nlu_sure else 1.0
         try:
-            results = await asyncio.to_thread(knowledge_base().search, text, language, 3, strictness)
+            results = await _search(text, language, strictness)
         except KnowledgeError as error:
             logger.error("knowledge base unavailable: %s", error)
             dispatcher.utter_message(response="utter_knowledge_unavailable", buttons=offer_buttons(language))

@@ -300,10 +300,16 @@ class ActionAskTicketConfirm(Action):
 
 
 def request_key(tracker: Tracker) -> str:
-    """The conversation and the turn that confirmed the ticket: the same turn never saves two tickets."""
-    users = [e for e in tracker.events or [] if e.get("event") == "user"]
-    turn = users[-1].get("timestamp") if users else None
-    return hashlib.sha256(f"{tracker.sender_id}|{turn}".encode()).hexdigest()
+    """The conversation and the moment this ticket form started: one form never saves two tickets.
+
+    If the confirmation is repeated because its reply was lost (a server restarting), the form is the
+    same and so is the key, and the store returns the ticket it already saved.
+    """
+    events = tracker.events or []
+    starts = [e for e in events if e.get("event") == "active_loop" and e.get("name") == "ticket_form"]
+    users = [e for e in events if e.get("event") == "user"]
+    moment = (starts or users or [{}])[-1].get("timestamp")
+    return hashlib.sha256(f"{tracker.sender_id}|{moment}".encode()).hexdigest()
 
 
 def reset_form() -> List[Dict[Text, Any]]:

@@ -58,6 +58,7 @@ class Production:
     web_dir: Path = DEFAULT_WEB_DIR
     extra_env: Dict[str, str] = field(default_factory=dict)
     lock_lifetime: int = 20
+    request_rate: str = "20r/s"  # per visitor address, at nginx
     startup_timeout: float = 300.0
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
 
@@ -220,11 +221,12 @@ class Production:
             "public_port": str(self.public_port),
             "web_port": str(self.web_port),
             "actions_lb_port": str(self.actions_lb_port),
+            "rate": self.request_rate,
             "rasa_servers": "".join(
                 f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;\n" for p in self.rasa_ports
             ),
             "actions_servers": "".join(
-                f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;\n" for p in self.actions_ports
+                f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=3s;\n" for p in self.actions_ports
             ),
         }
         text = NGINX_TEMPLATE.read_text()
@@ -240,6 +242,14 @@ class Production:
             self.postgres.start()
             self.postgres.create_database("rasa")
             self.postgres.create_database("tickets")
+            subprocess.run(  # the ticket tables, before two action servers start
+                [str(ACTIONS_VENV / "bin" / "python"), "-m", "actions.tickets", "migrate"],
+                cwd=ROOT,
+                env=self.actions_env(),
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
             self.redis.start()
             self.nginx = infra.nginx_server(
                 self.write_nginx_config(), self.public_port, self.log_dir / "nginx.log"
