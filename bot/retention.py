@@ -1,0 +1,83 @@
+"""Delete conversations nobody has touched for N days from Rasa's SQL tracker store.
+
+Conversations hold what users typed, contact details included; the bureau keeps them only as long as
+it needs to (``RASA_RETENTION_DAYS``, default 180). A conversation is deleted whole, and only when its
+latest event is older than the limit, so a conversation in progress is never cut. Tickets live in their
+own database and are not touched. Run daily (cron or a systemd timer, see README "Deployment"):
+
+    .venv-rasa/bin/python -m bot.retention            # uses RASA_TRACKER_URL / RASA_TRACKER_DB
+    .venv-rasa/bin/python -m bot.retention --days 90 --dry-run
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tracker_url() -> str:
+    url = os.environ.get("RASA_TRACKER_URL", "")
+    if "://" in url:
+        return url
+    return f"sqlite:///{os.environ.get('RASA_TRACKER_DB') or ROOT / 'var' / 'rasa' / 'tracker.db'}"
+
+
+def expired_senders(connection: sa.engine.Connection, cutoff: float) -> List[str]:
+    rows = connection.execute(
+        sa.text("SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"),
+        {"cutoff": cutoff},
+    )
+    return [row[0] for row in rows]
+
+
+def purge(url: str, days: float, dry_run: bool = False, now: Optional[float] = None) -> int:
+    """Delete (or with ``dry_run`` count) the conversations idle for more than ``days``; returns how many."""
+    if days <= 0:
+        raise ValueError("the retention period must be positive")
+    cutoff = (now if now is not None else time.time()) - days * 86400
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            if not sa.inspect(connection).has_table("events"):
+                return 0
+            senders = expired_senders(connection, cutoff)
+            if not dry_run:
+                for start in range(0, len(senders), 500):
+                    batch = senders[start : start + 500]
+                    connection.execute(
+                        sa.text("DELETE FROM events WHERE sender_id IN :senders").bindparams(
+                            sa.bindparam("senders", expanding=True)
+                        ),
+                        {"senders": batch},
+                    )
+            return len(senders)
+    finally:
+        engine.dispose()
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--days", type=float, default=float(os.environ.get("RASA_RETENTION_DAYS", "180")))
+    parser.add_argument("--url", default=None, help="tracker database URL (default: from the environment)")
+    parser.add_argument("--dry-run", action="store_true", help="count, delete nothing")
+    args = parser.parse_args(argv)
+    try:
+        count = purge(args.url or tracker_url(), args.days, args.dry_run)
+    except (ValueError, sa.exc.SQLAlchemyError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    verb = "would delete" if args.dry_run else "deleted"
+    print(f"{verb} {count} conversations idle for more than {args.days:g} days")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
