@@ -112,8 +112,9 @@ test-bot: build
 test-python: build
 	$(ACTIONS_VENV)/bin/python -m pytest tests --ignore=tests/bot
 
-# Debian packages the tests need, installed when missing (and we may): PostgreSQL for the ticket store,
-# Chromium and a CJK font for the browser tests, Node.js for building the chat page.
+# Debian packages the tests need, installed when missing (and we may): PostgreSQL, Redis and nginx for the
+# ticket store and the production shape, Chromium and a CJK font for the browser tests (Node.js for the
+# chat page is installed by scripts/ensure-node-modules.sh, which `make run` needs too).
 system-deps:
 	@scripts/system-deps.sh
 

@@ -33,7 +33,7 @@ _base_lock = threading.Lock()
 # One search at a time per process: query encoding already uses every core it is given, and several at
 # once only make each of them slower (and the slowest very slow) under load. The queue is an asyncio
 # semaphore, so a request whose caller has given up (Rasa's timeout) leaves the queue instead of being
-# searched for nobody.
+# searched for nobody (a search already running in its thread still finishes).
 _search_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
     weakref.WeakKeyDictionary()
 )

@@ -74,8 +74,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     results["scale"] = scale.run(
         Path(settings.index_dir), models["e5-small"], [int(v) for v in args.sizes.split(",")], log=log
     )
-    results["targets"] = report.targets(results)
     results["bench_seconds"] = round(time.monotonic() - started, 1)
+    report.write(results, args.out)  # the figures first: judging targets must not lose them
+    results["targets"] = report.targets(results)
     report.write(results, args.out)
     print(report.table(results))
     print(f"\n==> {args.out / 'results.json'}, {args.out / 'results.png'} ({results['bench_seconds']:.0f} s)")

@@ -25,14 +25,19 @@ DATASETS = ("zh", "en", "en→zh-only")
 
 
 def _families(searcher: HybridSearcher, rows: Sequence[int], k: int) -> List[str]:
-    seen: List[str] = []
+    """Document ids of the first ``k`` document families (an original and its translation count once),
+    as the assistant's own search groups them."""
+    families: List[str] = []
+    ids: List[str] = []
     for row in rows:
         chunk = searcher.build.chunks[row]
-        if chunk.doc_id not in seen:
-            seen.append(chunk.doc_id)
-        if len(seen) == k:
+        family = chunk.translation_of or chunk.doc_id
+        if family not in families:
+            families.append(family)
+            ids.append(chunk.doc_id)
+        if len(ids) == k:
             break
-    return seen
+    return ids
 
 
 def rankers(searcher: HybridSearcher, k: int = 3) -> Dict[str, Ranker]:

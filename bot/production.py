@@ -38,6 +38,7 @@ from bot.serve import (
     port_is_free,
     rasa_command,
 )
+from bot.webserver import content_security_policy
 
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 
@@ -222,11 +223,10 @@ class Production:
             "web_port": str(self.web_port),
             "actions_lb_port": str(self.actions_lb_port),
             "rate": self.request_rate,
-            "rasa_servers": "".join(
-                f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;\n" for p in self.rasa_ports
-            ),
+            "csp": content_security_policy(f"http://$host:{self.public_port}"),
+            "rasa_servers": "".join(f"        server 127.0.0.1:{p} max_fails=0;\n" for p in self.rasa_ports),
             "actions_servers": "".join(
-                f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=3s;\n" for p in self.actions_ports
+                f"        server 127.0.0.1:{p} max_fails=0;\n" for p in self.actions_ports
             ),
         }
         text = NGINX_TEMPLATE.read_text()
@@ -291,7 +291,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     started = time.monotonic()
     try:
         production.start()
-    except (StartError, infra.InfraError, subprocess.CalledProcessError) as error:
+    except subprocess.CalledProcessError as error:
+        print(
+            f"error: {' '.join(map(str, error.cmd))} failed:\n{(error.stderr or b'').decode()}",
+            file=sys.stderr,
+        )
+        return 1
+    except (StartError, infra.InfraError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(

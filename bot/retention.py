@@ -30,16 +30,14 @@ def tracker_url() -> str:
     return f"sqlite:///{os.environ.get('RASA_TRACKER_DB') or ROOT / 'var' / 'rasa' / 'tracker.db'}"
 
 
-def expired_senders(connection: sa.engine.Connection, cutoff: float) -> List[str]:
-    rows = connection.execute(
-        sa.text("SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"),
-        {"cutoff": cutoff},
-    )
-    return [row[0] for row in rows]
+IDLE = "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"
 
 
 def purge(url: str, days: float, dry_run: bool = False, now: Optional[float] = None) -> int:
-    """Delete (or with ``dry_run`` count) the conversations idle for more than ``days``; returns how many."""
+    """Delete (or with ``dry_run`` count) the conversations idle for more than ``days``; returns how many.
+
+    One statement finds and deletes them, so a conversation that resumes meanwhile is not cut.
+    """
     if days <= 0:
         raise ValueError("the retention period must be positive")
     cutoff = (now if now is not None else time.time()) - days * 86400
@@ -48,17 +46,13 @@ def purge(url: str, days: float, dry_run: bool = False, now: Optional[float] = N
         with engine.begin() as connection:
             if not sa.inspect(connection).has_table("events"):
                 return 0
-            senders = expired_senders(connection, cutoff)
-            if not dry_run:
-                for start in range(0, len(senders), 500):
-                    batch = senders[start : start + 500]
-                    connection.execute(
-                        sa.text("DELETE FROM events WHERE sender_id IN :senders").bindparams(
-                            sa.bindparam("senders", expanding=True)
-                        ),
-                        {"senders": batch},
-                    )
-            return len(senders)
+            count = connection.execute(sa.text(f"SELECT COUNT(*) FROM ({IDLE}) AS idle"), {"cutoff": cutoff})
+            senders = int(count.scalar() or 0)
+            if not dry_run and senders:
+                connection.execute(
+                    sa.text(f"DELETE FROM events WHERE sender_id IN ({IDLE})"), {"cutoff": cutoff}
+                )
+            return senders
     finally:
         engine.dispose()
 

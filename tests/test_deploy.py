@@ -26,6 +26,7 @@ def test_every_variable_the_configuration_reads_is_in_the_example_environment() 
     unit_text = "".join(p.read_text() for p in (DEPLOY / "systemd").glob("*.service"))
     used |= set(re.findall(r"\$([A-Z][A-Z0-9_]+)", unit_text))
     assert used - {"ROOT"} <= _example_env(), sorted(used - _example_env())
+    assert "--enable-api" not in unit_text  # the HTTP API stays off in the deployment
 
 
 @pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze is not installed")

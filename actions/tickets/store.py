@@ -93,6 +93,20 @@ def _sqlite_immediate_transactions(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _retrying(work, seconds: float):  # noqa: ANN001, ANN202 - any callable and its result
+    """Call ``work`` again while it fails with a retryable database error, for up to ``seconds``."""
+    deadline = time.monotonic() + seconds
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return work()
+        except DBAPIError as error:
+            if not _retryable(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(min(2.0, 0.1 * attempt))
+
+
 def _retryable(error: DBAPIError) -> bool:
     """A busy SQLite file, or a connection the database dropped (a restart): worth trying again."""
     if error.connection_invalidated:
@@ -125,7 +139,7 @@ class TicketStore:
         else:
             raise TicketError(f"unsupported database URL {url.split(':', 1)[0]!r} (use sqlite or postgresql)")
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.migrate()
+        _retrying(self.migrate, 10.0)  # the first ticket may arrive while the database restarts
 
     def migrate(self) -> None:
         config = Config()
@@ -154,32 +168,26 @@ class TicketStore:
             raise TicketError("more than 9,999 tickets in one day")
         return f"PT-{day}-{last:04d}"
 
-    def create(self, new: NewTicket, actor: str = "assistant", retry_seconds: float = 20.0) -> Ticket:
+    def create(self, new: NewTicket, actor: str = "assistant", retry_seconds: float = 10.0) -> Ticket:
         """Save a ticket and its first event in one transaction; returns it with its number.
 
         A busy SQLite file or a lost database connection (PostgreSQL restarting) is retried for up to
-        ``retry_seconds``. With a ``request_key`` a retry never saves twice: if the lost transaction
-        had in fact committed, the saved ticket is found and returned.
+        ``retry_seconds``, which stays below Rasa's wait for an action (``ACTION_TIMEOUT_SECONDS``) so
+        that a ticket is never saved after the user was told it was not. With a ``request_key`` a retry
+        never saves twice: if the lost transaction had in fact committed, the unique key refuses the
+        second insert and the saved ticket is returned.
         """
-        deadline = time.monotonic() + retry_seconds
-        attempt = 0
-        while True:
-            attempt += 1
+
+        def insert_once() -> Ticket:
             try:
-                if new.request_key:
-                    existing = self.by_request_key(new.request_key)
-                    if existing is not None:
-                        return existing
                 return self._insert(new, actor)
             except IntegrityError:
                 existing = self.by_request_key(new.request_key) if new.request_key else None
                 if existing is None:
                     raise
                 return existing
-            except DBAPIError as error:
-                if not _retryable(error) or time.monotonic() > deadline:
-                    raise
-                time.sleep(min(2.0, 0.1 * attempt))
+
+        return _retrying(insert_once, retry_seconds)
 
     def _insert(self, new: NewTicket, actor: str) -> Ticket:
         with self.sessions.begin() as session:

@@ -14,7 +14,6 @@ messages). What it adds:
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
@@ -84,7 +83,7 @@ class GuardedRestInput(RestInput):
                 await on_new_message(
                     UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
                 )
-            except (asyncio.CancelledError, Exception):
+            except Exception:  # a cancelled request (client gone, shutdown) is not answered
                 logger.exception("rest: the message could not be processed")
                 reply = TEXTS["unavailable"][reply_language(text, metadata)]
                 return response.json(collector.messages + _messages(sender, reply), status=503)

@@ -31,6 +31,7 @@ from bot.channels.guard import TEXTS, clean_text, guard, reply_language
 
 logger = logging.getLogger(__name__)
 action_failure.install()
+MAX_SESSION_ID = 128
 
 Origins = Union[str, List[str]]
 
@@ -97,22 +98,31 @@ class WebChatInput(SocketIOInput):
         sio.eio.transports = ["websocket"]
         logger.info("web chat accepts connections from: %s", self.allowed_origins or "no origin")
 
+        sessions: Dict[str, str] = {}  # socket id -> the session it confirmed (messages use this one)
+
         async def session_request(sid: Text, data: Any) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
-            session_id = (
-                requested if isinstance(requested, str) and 0 < len(requested) <= 128 else uuid.uuid4().hex
-            )
+            valid = isinstance(requested, str) and 0 < len(requested) <= MAX_SESSION_ID
+            session_id = requested if valid else uuid.uuid4().hex
+            previous = sessions.get(sid)
+            if previous and previous != session_id:  # "clear conversation": replies to the old one stop
+                await sio.leave_room(sid, previous, namespace=self.namespace)
+            sessions[sid] = session_id
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        async def disconnect(sid: Text, *reason: Any) -> None:
+            sessions.pop(sid, None)
 
         async def handle_message(sid: Text, data: Any) -> None:
             if not isinstance(data, dict):
                 logger.warning("web chat: ignored a message that is not an object")
                 return
-            sender_id = data.get("session_id") if self.session_persistence else sid
-            if not isinstance(sender_id, str) or not sender_id:
-                logger.warning("web chat: ignored a message without a session id")
+            # The session this socket confirmed, not whatever id the message claims.
+            sender_id = sessions.get(sid) if self.session_persistence else sid
+            if not sender_id:
+                logger.warning("web chat: ignored a message before its session was confirmed")
                 return
             text = data.get("message", "")
             if not isinstance(text, str):
@@ -128,7 +138,7 @@ class WebChatInput(SocketIOInput):
             if not isinstance(metadata, dict):
                 metadata = {}
             output = WebChatOutput(sio, self.bot_message_evt)
-            refused = guard().check(sender_id, text, metadata)
+            refused = guard().check(f"socket:{sid}", text, metadata)
             if refused:
                 logger.info("web chat: message turned away (%s, %d characters)", refused[0], len(text))
                 await output.send_text_message(sender_id, refused[1])
@@ -145,6 +155,7 @@ class WebChatInput(SocketIOInput):
 
         # Replace the handlers Rasa registered for the same events.
         sio.on("session_request", handler=session_request, namespace=self.namespace)
+        sio.on("disconnect", handler=disconnect, namespace=self.namespace)
         sio.on(self.user_message_evt, handler=handle_message, namespace=self.namespace)
         return webhook
 

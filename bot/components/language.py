@@ -25,8 +25,9 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _CODES = re.compile(
     r"\bPT[-\s]?\d{8}[-\s]?\d{4}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+", re.IGNORECASE
 )
-# Identifiers sent by buttons (a workstation's ``sino-israel-workstation``) are not English words.
-_IDENTIFIERS = re.compile(r"(?<![\w-])[a-z0-9]+(?:[-_][a-z0-9]+)+(?![\w-])")
+# A message that is nothing but an identifier sent by a button (a workstation's
+# ``sino-israel-workstation``) is not English; hyphenated words inside a sentence still count.
+_IDENTIFIER = re.compile(r"\s*[a-z0-9]+(?:[-_][a-z0-9]+)+\s*")
 
 # Requests to switch language. Checked on lowercased text.
 _ASK_EN = re.compile(r"(english|英文|英语|in\s+eng|speak\s+eng|englsih|engilsh)")
@@ -40,7 +41,9 @@ _BARE_NAMES = {"english", "eng", "英文", "英语", "chinese", "中文", "汉�
 
 def detect_text_language(text: str) -> Optional[str]:
     """Return ``"zh"`` or ``"en"`` from the characters of ``text``, or ``None`` if it has no letters."""
-    text = _IDENTIFIERS.sub(" ", _CODES.sub(" ", text or ""))
+    if _IDENTIFIER.fullmatch(text or ""):
+        return None
+    text = _CODES.sub(" ", text or "")
     cjk = len(_CJK.findall(text))
     words = len(_LATIN_WORD.findall(text))
     if cjk == 0 and words == 0:

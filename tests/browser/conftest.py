@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
 
 from bot.serve import ROOT
+from tests.e2e.conftest import CJK  # noqa: F401 - shared with the browser tests
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "bot" / "web" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "var" / "screenshots"
 MEASUREMENTS = SCREENSHOTS / "measurements.json"
-CJK = re.compile(r"[\u4e00-\u9fff]")
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
 REPLY_TIMEOUT_MS = 30_000

@@ -77,8 +77,9 @@ function renderSources(citations, strings) {
   const list = el("ol", { class: "sources-list" });
   for (const citation of citations) {
     const label = citation.section ? `${citation.title} › ${citation.section}` : citation.title;
-    const title = citation.url
-      ? el("a", { href: citation.url, target: "_blank", rel: "noopener noreferrer" }, [label])
+    const url = safeUrl(citation.url); // again here: saved messages come back from localStorage
+    const title = url
+      ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, [label])
       : el("span", { class: "source-title" }, [label]);
     list.append(el("li", {}, [title, citation.source ? el("span", { class: "source-origin" }, [citation.source]) : null]));
   }

@@ -101,16 +101,15 @@ function mount(config) {
   }
 
   function renderLog() {
-    const lastUser = state.messages.map((m) => m.from).lastIndexOf("user");
+    // Only the latest bot message's buttons can be used, and only until the user says something.
+    const senders = state.messages.map((m) => m.from);
+    const lastUser = senders.lastIndexOf("user");
+    const lastBot = senders.lastIndexOf("bot");
     const items = state.messages.map((message, index) =>
-      renderMessage(message, strings(), { onButton, onCopy, buttonsActive: index > lastUser && index === lastBotIndex() }),
+      renderMessage(message, strings(), { onButton, onCopy, buttonsActive: index > lastUser && index === lastBot }),
     );
     log.replaceChildren(...items);
     scrollToEnd();
-  }
-
-  function lastBotIndex() {
-    return state.messages.map((m) => m.from).lastIndexOf("bot");
   }
 
   function scrollToEnd() {
