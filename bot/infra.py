@@ -12,13 +12,14 @@ import contextlib
 import glob
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional
+
+from bot.serve import stop_process
 
 
 class InfraError(RuntimeError):
@@ -96,33 +97,16 @@ class PostgresServer:
         with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
             self._ctl("stop", "-m", "fast")
 
+    def _psql(self, sql: str, *options: str) -> str:
+        psql = self.psql or "psql"
+        command = [psql, "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", *options, "-c", sql]
+        return self._run(*command).stdout.decode().strip()
+
     def create_database(self, name: str) -> str:
         if not name.isidentifier():
             raise InfraError(f"not a database name: {name!r}")
-        psql = self.psql or "psql"
-        exists = self._run(
-            psql,
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(self.port),
-            "-U",
-            "postgres",
-            "-tAc",
-            f"SELECT 1 FROM pg_database WHERE datname = '{name}'",
-        ).stdout.strip()
-        if not exists:
-            self._run(
-                psql,
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-U",
-                "postgres",
-                "-c",
-                f"CREATE DATABASE {name}",
-            )
+        if not self._psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'", "-tA"):
+            self._psql(f"CREATE DATABASE {name}")
         return self.url(name)
 
 
@@ -154,13 +138,7 @@ class ProcessServer:
         return self
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process(self.process)
 
 
 def redis_server(directory: Path, port: int) -> ProcessServer:

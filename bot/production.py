@@ -37,6 +37,8 @@ from bot.serve import (
     page_origins,
     port_is_free,
     rasa_command,
+    spawn,
+    stop_process,
 )
 from bot.webserver import content_security_policy
 
@@ -145,17 +147,7 @@ class Production:
                 raise StartError(f"port {port} is busy (is the assistant already running?)")
 
     def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> None:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.log_dir / f"{name}.log", "ab") as log:
-            self.processes[name] = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
+        self.processes[name] = spawn(command, self.log_dir / f"{name}.log", env)
 
     def health_url(self, name: str) -> str:
         kind, number = name.rsplit("-", 1)
@@ -194,18 +186,7 @@ class Production:
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         """Stop one server abruptly (fault tests) or gracefully (``signal.SIGTERM``)."""
-        process = self.processes.pop(name, None)
-        if process is None or process.poll() is not None:
-            return
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_process(self.processes.pop(name, None), sig)
 
     def write_nginx_config(self) -> Path:
         temp = self.work_dir / "nginx"

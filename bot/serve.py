@@ -56,6 +56,40 @@ def http_ok(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
+def spawn(command: List[str], log_path: Path, env: Dict[str, str]) -> subprocess.Popen:
+    """Start a server in its own process group, its output appended to ``log_path``.
+
+    Its own group: Ctrl-C reaches the launcher only, which stops the children in order, and stopping
+    a server stops the worker processes it started too.
+    """
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "ab") as log:  # the child keeps its own copy
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+
+def stop_process(process: Optional[subprocess.Popen], sig: int = signal.SIGTERM, grace: float = 15.0) -> None:
+    """Stop a process group started by :func:`spawn`; SIGKILL after ``grace`` seconds."""
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, sig)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 def offline_environment() -> Dict[str, str]:
     """Variables that keep every process offline and quiet, whatever the caller's shell has."""
     return {
@@ -210,17 +244,7 @@ class Servers:
         return env
 
     def _spawn(self, name: str, command: List[str]) -> None:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.log_dir / f"{name}.log", "ab") as log:  # the child keeps its own copy
-            self.processes[name] = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=self._env(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,  # Ctrl-C reaches us only; we stop the children in order
-            )
+        self.processes[name] = spawn(command, self.log_dir / f"{name}.log", self._env())
 
     def start(self) -> None:
         self.check()
@@ -295,18 +319,7 @@ class Servers:
             self.stop_one(name, grace)
 
     def stop_one(self, name: str, grace: float = 15.0) -> None:
-        process = self.processes.pop(name, None)
-        if process is None or process.poll() is not None:
-            return
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_process(self.processes.pop(name, None), grace=grace)
 
     def __enter__(self) -> Servers:
         self.start()

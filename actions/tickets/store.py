@@ -93,6 +93,13 @@ def _sqlite_immediate_transactions(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def sqlalchemy_url(url: str) -> str:
+    """``postgresql://…`` as SQLAlchemy needs it to use psycopg 3 (the driver installed here)."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
 def _retrying(work, seconds: float):  # noqa: ANN001, ANN202 - any callable and its result
     """Call ``work`` again while it fails with a retryable database error, for up to ``seconds``."""
     deadline = time.monotonic() + seconds
@@ -133,9 +140,7 @@ class TicketStore:
             self.engine = create_engine(url, connect_args={"timeout": 30})
             _sqlite_immediate_transactions(self.engine)
         elif self.dialect in ("postgresql", "postgres"):
-            if url.startswith("postgresql://") or url.startswith("postgres://"):
-                url = "postgresql+psycopg://" + url.split("://", 1)[1]
-            self.engine = create_engine(url, pool_pre_ping=True)
+            self.engine = create_engine(sqlalchemy_url(url), pool_pre_ping=True)
         else:
             raise TicketError(f"unsupported database URL {url.split(':', 1)[0]!r} (use sqlite or postgresql)")
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)

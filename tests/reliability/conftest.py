@@ -87,8 +87,9 @@ def query(production: Production, database: str, sql: str, *params: object) -> l
     """Rows from one of the production databases (read with SQLAlchemy and psycopg)."""
     from sqlalchemy import create_engine, text
 
-    url = production.postgres.url(database).replace("postgresql://", "postgresql+psycopg://")
-    engine = create_engine(url)
+    from actions.tickets.store import sqlalchemy_url
+
+    engine = create_engine(sqlalchemy_url(production.postgres.url(database)))
     try:
         with engine.connect() as connection:
             names = {f"p{i}": value for i, value in enumerate(params)}
