@@ -53,6 +53,10 @@ class Settings:
     min_coverage: float = 0.25  # share of the question's words it must contain when the margin is small
     lenient_strictness: float = 0.7  # thresholds scale for questions the NLU surely classed as ask_policy
     encode_threads: int = 2
+    # Staff console
+    staff_database_url: str = ""  # default: an SQLite file under var_dir
+    staff_secret_key: str = ""  # signs session cookies; default: a random key kept in var_dir
+    staff_secure_cookies: bool = False  # True behind HTTPS: cookies are then never sent in clear
 
     @property
     def default_model_dir(self) -> Path:
@@ -83,6 +87,9 @@ class Settings:
             min_coverage=_float("KNOWLEDGE_MIN_COVERAGE", 0.25),
             lenient_strictness=_float("KNOWLEDGE_LENIENT_STRICTNESS", 0.7),
             encode_threads=_int("KNOWLEDGE_ENCODE_THREADS", 2),
+            staff_database_url=env("STAFF_DATABASE_URL") or f"sqlite:///{var_dir / 'staff' / 'staff.db'}",
+            staff_secret_key=env("STAFF_SECRET_KEY", ""),
+            staff_secure_cookies=env("STAFF_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
         )
 
 

@@ -1,0 +1,194 @@
+"""The staff console's web layer with its real framework test client: sign-in, CSRF, roles, validation."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from starlette.testclient import TestClient
+
+from actions.tickets.store import NewTicket
+from tests.staff.conftest import PASSWORD, csrf_of
+
+pytestmark = pytest.mark.slow
+
+NEW_DOC = """---
+id: drill-notice
+title: 知识产权应急演练通知
+lang: zh
+topics: [drill]
+source: 测试文档
+updated: 2026-11-27
+---
+# 知识产权应急演练通知
+
+## 安排
+普陀区知识产权应急演练每季度举行一次，内容包括侵权线索移交和证据保全。
+"""
+
+
+def test_pages_need_a_signed_in_user(console_app) -> None:
+    client = TestClient(console_app, follow_redirects=False)
+    for path in ("/knowledge", "/tickets", "/users", "/knowledge/hit-test?q=x"):
+        response = client.get(path)
+        assert response.status_code == 303 and response.headers["location"] == "/login", path
+
+
+def test_sign_in_sets_a_signed_httponly_samesite_cookie_and_wrong_passwords_fail(console_app) -> None:
+    client = TestClient(console_app, follow_redirects=False)
+    token = csrf_of(client.get("/login").text)
+    wrong = client.post("/login", data={"username": "hank.handler", "password": "nope", "csrf": token})
+    assert wrong.status_code == 401 and "不正确" in wrong.text
+    right = client.post("/login", data={"username": "hank.handler", "password": PASSWORD, "csrf": token})
+    assert right.status_code == 303
+    cookie = right.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "staff_session=" in cookie
+    # a tampered cookie is not a session
+    tampered = client.cookies.get("staff_session")[:-4] + "AAAA"
+    client.cookies.clear()
+    client.cookies.set("staff_session", tampered)
+    assert client.get("/tickets").status_code == 303
+
+
+def test_every_form_needs_the_csrf_token(sign_in) -> None:
+    client = sign_in("ada.admin")
+    assert client.post("/logout").status_code == 403
+    assert client.post("/knowledge/rebuild", data={"csrf": "forged"}).status_code == 403
+    assert (
+        client.post("/users", data={"username": "x.y.z", "password": "p" * 12, "role": "admin"}).status_code
+        == 403
+    )
+
+
+def test_repeated_failures_lock_the_account(console_app) -> None:
+    client = TestClient(console_app, follow_redirects=False)
+    token = csrf_of(client.get("/login").text)
+    for _ in range(5):
+        client.post("/login", data={"username": "erin.editor", "password": "wrong", "csrf": token})
+    locked = client.post("/login", data={"username": "erin.editor", "password": PASSWORD, "csrf": token})
+    assert locked.status_code == 401 and "锁定" in locked.text
+    actions = [e.action for e in console_app.state.console.accounts.audit_log()]
+    assert "locked" in actions
+
+
+def test_roles_keep_each_to_their_area(sign_in) -> None:
+    editor, handler, admin = sign_in("erin.editor"), sign_in("hank.handler"), sign_in("ada.admin")
+    assert editor.get("/knowledge").status_code == 200 and editor.get("/tickets").status_code == 403
+    assert handler.get("/tickets").status_code == 200 and handler.get("/knowledge").status_code == 403
+    assert editor.get("/users").status_code == 403 and handler.get("/audit").status_code == 403
+    for path in ("/knowledge", "/tickets", "/users", "/audit"):
+        assert admin.get(path).status_code == 200, path
+
+
+def test_an_editor_uploads_a_document_and_finds_it_in_hit_testing(sign_in, console_app) -> None:
+    client = sign_in("erin.editor")
+    token = csrf_of(client.get("/knowledge").text)
+    bad = client.post(
+        "/knowledge/upload",
+        data={"csrf": token},
+        files={"file": ("run.exe", b"MZ...", "application/octet-stream")},
+    )
+    assert bad.status_code == 303 and "error=" in bad.headers["location"]
+    broken = client.post(
+        "/knowledge/upload",
+        data={"csrf": token},
+        files={"file": ("x.md", b"---\nid: [\n---\n", "text/markdown")},
+    )
+    assert "error=" in broken.headers["location"]
+    good = client.post(
+        "/knowledge/upload",
+        data={"csrf": token},
+        files={"file": ("drill-notice.md", NEW_DOC.encode(), "text/markdown")},
+    )
+    assert good.status_code == 303 and "msg=" in good.headers["location"]
+    listing = client.get("/knowledge").text
+    assert "drill-notice" in listing and "知识产权应急演练通知" in listing
+    hit = client.get("/knowledge/hit-test", params={"q": "应急演练多久举行一次"}).text
+    assert "知识产权应急演练通知" in hit and "助手会用排名第一的段落回答" in hit
+    audit = [(e.actor, e.action, e.target) for e in console_app.state.console.accounts.audit_log()]
+    assert ("erin.editor", "upload-document", "zh/drill-notice") in audit
+
+
+def test_an_edit_previews_its_chunks_and_html_is_escaped(sign_in) -> None:
+    client = sign_in("erin.editor")
+    page = client.get("/knowledge/zh/report")
+    assert page.status_code == 200
+    text = csrf_of(page.text), page.text
+    edited = NEW_DOC.replace("drill-notice", "report").replace(
+        "知识产权应急演练通知", "<script>alert(1)</script>"
+    )
+    preview = client.post("/knowledge/zh/report", data={"csrf": text[0], "text": edited, "action": "preview"})
+    assert preview.status_code == 200 and "zh/report#" in preview.text
+    assert "<script>alert(1)</script>" not in preview.text and "&lt;script&gt;" in preview.text
+    wrong_id = client.post("/knowledge/zh/report", data={"csrf": text[0], "text": NEW_DOC, "action": "save"})
+    assert "keep the id" in wrong_id.text
+
+
+def test_a_handler_works_a_ticket_and_sees_contact_data_only_in_its_detail(sign_in, console_app) -> None:
+    store = console_app.state.console.tickets
+    number = store.create(
+        NewTicket(
+            request_type="mediation",
+            company_name="上海示例科技有限公司",
+            contact_person="张三",
+            description="网店销售仿冒我们专利的产品，希望调解。",
+            workstation_id="putuo-ip-service",
+            language="zh",
+            phone="13812345678",
+        )
+    ).number
+    client = sign_in("hank.handler")
+    queue = client.get("/tickets", params={"status": "new"}).text
+    assert number in queue and "138****5678" in queue and "13812345678" not in queue
+    detail = client.get(f"/tickets/{number}")
+    assert "13812345678" in detail.text
+    token = csrf_of(detail.text)
+    assign = {"csrf": token, "action": "assign", "assignee": "hank.handler"}
+    assert client.post(f"/tickets/{number}", data=assign).status_code == 303
+    for status in ("in_progress", "resolved"):
+        change = {"csrf": token, "action": "status", "status": status, "note": "已调解"}
+        moved = client.post(f"/tickets/{number}", data=change)
+        assert moved.status_code == 303, moved.text
+    assert store.get(number).status == "resolved"
+    assert client.get("/tickets", params={"status": "resolved"}).text.count(number) >= 1
+    bad = client.post(f"/tickets/{number}", data={"csrf": token, "action": "status", "status": "deleted"})
+    assert bad.status_code == 200 and store.get(number).status == "resolved"
+    export = client.get("/tickets/export.csv")
+    assert export.status_code == 200 and number in export.text
+    audit = [(e.actor, e.action, e.target) for e in console_app.state.console.accounts.audit_log()]
+    assert ("hank.handler", "ticket-status", number) in audit and (
+        "hank.handler",
+        "export-tickets",
+        "csv",
+    ) in audit
+
+
+def test_responses_carry_security_headers(console_app) -> None:
+    response = TestClient(console_app).get("/login")
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_an_admin_creates_accounts_with_validation(sign_in, console_app) -> None:
+    client = sign_in("ada.admin")
+    token = csrf_of(client.get("/users").text)
+    weak = client.post(
+        "/users", data={"csrf": token, "username": "new.user", "password": "short", "role": "editor"}
+    )
+    assert "at least" in weak.text
+    made = client.post(
+        "/users", data={"csrf": token, "username": "new.user", "password": "p" * 12, "role": "editor"}
+    )
+    assert made.status_code == 200 and "new.user" in made.text
+    stored = console_app.state.console.accounts.get("new.user")
+    assert stored.role == "editor" and stored.password_hash.startswith("$argon2")
+
+
+def test_the_cli_creates_a_user(tmp_path, monkeypatch) -> None:
+    from staff.__main__ import main
+
+    monkeypatch.setenv("STAFF_DATABASE_URL", f"sqlite:///{tmp_path / 's.db'}")
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password\n"))
+    assert main(["create-user", "li.si", "--role", "handler", "--password-stdin"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password\n"))
+    assert main(["create-user", "li.si", "--role", "handler", "--password-stdin"]) == 1  # exists already
