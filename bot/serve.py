@@ -164,6 +164,7 @@ class Servers:
     rasa_port: int = 5005
     actions_port: int = 5055
     web_port: Optional[int] = 8080
+    staff_port: Optional[int] = 8090
     model: Path = DEFAULT_MODEL
     web_dir: Path = DEFAULT_WEB_DIR
     log_dir: Path = ROOT / "var" / "logs"
@@ -187,6 +188,10 @@ class Servers:
         return f"http://localhost:{self.web_port}/"
 
     @property
+    def staff_url(self) -> str:
+        return f"http://localhost:{self.staff_port}/"
+
+    @property
     def allowed_origins(self) -> str:
         if self.cors is not None:
             return self.cors
@@ -196,6 +201,8 @@ class Servers:
         urls = {"actions": f"{self.actions_url}/health", "rasa": f"{self.rasa_url}/"}
         if self.web_port:
             urls["web"] = f"http://localhost:{self.web_port}/health"
+        if self.staff_port:
+            urls["staff"] = f"http://localhost:{self.staff_port}/health"
         return urls
 
     def check(self) -> None:
@@ -215,6 +222,8 @@ class Servers:
         ]
         if self.web_port:
             ports.append(("chat page", self.web_port, "WEB_PORT"))
+        if self.staff_port:
+            ports.append(("staff console", self.staff_port, "STAFF_PORT"))
         for name, port, variable in ports:
             if not port_is_free(port):
                 raise StartError(
@@ -253,6 +262,8 @@ class Servers:
         self.start_rasa(wait=False)
         if self.web_port:
             self.start_web()
+        if self.staff_port:
+            self.start_staff()
         try:
             self.wait_healthy()
         except BaseException:
@@ -268,6 +279,17 @@ class Servers:
         self._spawn("rasa", command)
         if wait:
             self.wait_healthy(["rasa"])
+
+    def start_staff(self) -> None:
+        command = [
+            str(ACTIONS_VENV / "bin" / "python"),
+            "-m",
+            "staff",
+            "serve",
+            "--port",
+            str(self.staff_port),
+        ]
+        self._spawn("staff", command)
 
     def start_web(self) -> None:
         command = [
@@ -315,7 +337,7 @@ class Servers:
 
     def stop(self, grace: float = 15.0) -> None:
         """Stop the page and Rasa first (Rasa may still call actions), then the action server."""
-        for name in ("web", "rasa", "actions"):
+        for name in ("staff", "web", "rasa", "actions"):
             self.stop_one(name, grace)
 
     def stop_one(self, name: str, grace: float = 15.0) -> None:
@@ -346,6 +368,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             rasa_port=_int_env("RASA_PORT", 5005),
             actions_port=_int_env("ACTIONS_PORT", 5055),
             web_port=_int_env("WEB_PORT", 8080) or None,
+            staff_port=_int_env("STAFF_PORT", 8090) or None,
             model=args.model,
             cors=os.environ.get("RASA_CORS") or None,
             web_rasa_url=os.environ.get("WEB_RASA_URL") or None,
@@ -364,6 +387,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(
         f"==> the assistant is ready ({time.monotonic() - started:.0f} s)\n"
         + (f"    chat page:  {servers.web_url}   <- open this in a browser\n" if servers.web_port else "")
+        + (
+            f"    staff:      {servers.staff_url}   (accounts: python -m staff create-user NAME --role ...)\n"
+            if servers.staff_port
+            else ""
+        )
         + f"    REST:       POST {servers.rasa_url}/webhooks/rest/webhook\n"
         f"    socket.io:  {servers.rasa_url}/socket.io\n"
         f"    actions:    {servers.actions_url}/health\n"

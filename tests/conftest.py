@@ -6,12 +6,13 @@ once; tests that stop one of them start it again before they end.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from bot.serve import DEFAULT_MODEL, DEFAULT_WEB_DIR, Servers, free_port
+from bot.serve import DEFAULT_MODEL, DEFAULT_WEB_DIR, ROOT, Servers, free_port
 
 
 @pytest.fixture(scope="session")
@@ -21,13 +22,22 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     if not (DEFAULT_WEB_DIR / "widget.js").exists():
         pytest.fail(f"the chat page is not built in {DEFAULT_WEB_DIR}: run 'make web'")
     work: Path = tmp_path_factory.mktemp("live")
+    # The knowledge base is a copy: the staff console's tests change it.
+    shutil.copytree(ROOT / "knowledge" / "docs", work / "docs")
+    shutil.copytree(ROOT / "var" / "index", work / "index", symlinks=True)
     instance = Servers(
         rasa_port=free_port(),
         actions_port=free_port(),
         web_port=free_port(),
+        staff_port=free_port(),
         log_dir=work / "logs",
         tracker_db=work / "tracker.db",
-        extra_env={"TICKETS_DATABASE_URL": f"sqlite:///{work / 'tickets.db'}"},
+        extra_env={
+            "TICKETS_DATABASE_URL": f"sqlite:///{work / 'tickets.db'}",
+            "KNOWLEDGE_DOCS_DIR": str(work / "docs"),
+            "KNOWLEDGE_INDEX_DIR": str(work / "index"),
+            "STAFF_DATABASE_URL": f"sqlite:///{work / 'staff.db'}",
+        },
     )
     with instance:
         yield instance
