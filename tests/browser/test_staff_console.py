@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from actions.tickets.store import NewTicket, TicketStore
+from actions.tickets.store import TicketStore
 from bot.serve import Servers
 from staff.accounts import Accounts
+from tests.actions.test_ticket_store import NEW
 from tests.browser.chat import Chat
 from tests.browser.conftest import screenshot
 
@@ -75,17 +76,7 @@ def test_a_staff_member_adds_a_document_and_resolves_a_ticket(
 
     # a ticket from the queue, moved to resolved
     store = TicketStore(servers.extra_env["TICKETS_DATABASE_URL"])
-    number = store.create(
-        NewTicket(
-            request_type="mediation",
-            company_name="上海示例科技有限公司",
-            contact_person="王五",
-            description="网店销售仿冒我们专利的产品，希望申请调解。",
-            workstation_id="putuo-ip-service",
-            language="zh",
-            phone="13912345678",
-        )
-    ).number
+    number = store.create(NEW).number
     store.engine.dispose()
     page.get_by_role("link", name="工单").click()
     page.get_by_role("link", name=number).click()

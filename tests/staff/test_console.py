@@ -7,7 +7,7 @@ import io
 import pytest
 from starlette.testclient import TestClient
 
-from actions.tickets.store import NewTicket
+from tests.actions.test_ticket_store import NEW
 from tests.staff.conftest import PASSWORD, csrf_of
 
 pytestmark = pytest.mark.slow
@@ -126,17 +126,7 @@ def test_an_edit_previews_its_chunks_and_html_is_escaped(sign_in) -> None:
 
 def test_a_handler_works_a_ticket_and_sees_contact_data_only_in_its_detail(sign_in, console_app) -> None:
     store = console_app.state.console.tickets
-    number = store.create(
-        NewTicket(
-            request_type="mediation",
-            company_name="上海示例科技有限公司",
-            contact_person="张三",
-            description="网店销售仿冒我们专利的产品，希望调解。",
-            workstation_id="putuo-ip-service",
-            language="zh",
-            phone="13812345678",
-        )
-    ).number
+    number = store.create(NEW).number
     client = sign_in("hank.handler")
     queue = client.get("/tickets", params={"status": "new"}).text
     assert number in queue and "138****5678" in queue and "13812345678" not in queue
