@@ -12,6 +12,7 @@ export function applyBotEvent(messages, event) {
     const last = [...messages].reverse().find((m) => m.from === "bot");
     if (!last) return false;
     if (custom.type === "citations" && Array.isArray(custom.citations)) {
+      last.rev = (last.rev || 0) + 1; // its bubble is drawn again with the sources
       last.citations = custom.citations.slice(0, 5).map((c) => ({
         title: String(c.title || ""),
         section: String(c.section || ""),
@@ -21,6 +22,7 @@ export function applyBotEvent(messages, event) {
       return true;
     }
     if (custom.type === "ticket" && typeof custom.number === "string") {
+      last.rev = (last.rev || 0) + 1;
       last.ticket = custom.number;
       return true;
     }

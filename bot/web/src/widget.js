@@ -88,7 +88,7 @@ function mount(config) {
     typingText.textContent = typing.hidden ? "" : s.typing;
     privacy.textContent = s.privacy;
     showStatus();
-    renderLog();
+    renderLog(true);
   }
 
   function showStatus() {
@@ -100,15 +100,33 @@ function mount(config) {
     sendButton.disabled = status !== "online";
   }
 
-  function renderLog() {
+  // Rendered messages, kept so that a new message is appended (and announced) alone, not the whole log.
+  let rendered = [];
+
+  function renderLog(full = false) {
+    if (full || rendered.length > state.messages.length) {
+      rendered = [];
+      log.replaceChildren();
+    }
+    state.messages.forEach((message, index) => {
+      const rev = message.rev || 0;
+      const known = rendered[index];
+      if (known && known.rev === rev) return;
+      const node = renderMessage(message, strings(), { onButton, onCopy, buttonsActive: true });
+      if (known) known.node.replaceWith(node);
+      else log.append(node);
+      rendered[index] = { node, rev };
+    });
     // Only the latest bot message's buttons can be used, and only until the user says something.
     const senders = state.messages.map((m) => m.from);
     const lastUser = senders.lastIndexOf("user");
     const lastBot = senders.lastIndexOf("bot");
-    const items = state.messages.map((message, index) =>
-      renderMessage(message, strings(), { onButton, onCopy, buttonsActive: index > lastUser && index === lastBot }),
-    );
-    log.replaceChildren(...items);
+    rendered.forEach(({ node }, index) => {
+      const active = index > lastUser && index === lastBot;
+      node.querySelectorAll(".quick-reply").forEach((button) => {
+        button.disabled = !active;
+      });
+    });
     scrollToEnd();
   }
 
@@ -227,7 +245,7 @@ function mount(config) {
     if (!window.confirm(strings().clearConfirm)) return;
     resetState(state);
     connection.renewSession();
-    renderLog();
+    renderLog(true);
     if (status === "online") greet();
     input.focus();
   });
