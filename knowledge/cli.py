@@ -171,10 +171,7 @@ def cmd_stats(library: KnowledgeLibrary, args: argparse.Namespace) -> int:
     if manifest is None:
         print(f"no index in {library.config.index_dir} (run 'python -m knowledge rebuild')")
         return 1
-    documents = library.documents()
-    indexed = manifest["documents"]
-    stale = [d.key for d in documents if d.key not in indexed or indexed[d.key]["hash"] != d.content_hash]
-    stale += [key for key in indexed if key not in {d.key for d in documents}]
+    stale = library.pending(manifest)
     build_dir = library.store.builds_dir / manifest["build_id"]
     size = sum(p.stat().st_size for p in build_dir.iterdir())
     print(f"index:      {manifest['build_id']} built {manifest['built_at']}")
@@ -185,7 +182,7 @@ def cmd_stats(library: KnowledgeLibrary, args: argparse.Namespace) -> int:
         f"{manifest['counts'].get('languages', {})}"
     )
     print(f"disk:       {size / 1e6:.1f} MB in {build_dir}")
-    print(f"pending:    {', '.join(sorted(stale)) if stale else 'none (index is up to date)'}")
+    print(f"pending:    {', '.join(stale) if stale else 'none (index is up to date)'}")
     return 0
 
 

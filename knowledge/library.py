@@ -75,6 +75,19 @@ class KnowledgeLibrary:
     def documents(self) -> List[Document]:
         return load_documents(self.config.docs_dir)
 
+    def pending(self, manifest: Optional[Dict] = None) -> List[str]:
+        """Keys of documents added, changed or removed since the index ``manifest`` (default: current)."""
+        manifest = manifest if manifest is not None else self.store.read_manifest()
+        documents = self.documents()
+        if manifest is None:
+            return sorted(d.key for d in documents)
+        indexed = manifest["documents"]
+        pending = [
+            d.key for d in documents if d.key not in indexed or indexed[d.key]["hash"] != d.content_hash
+        ]
+        pending += [key for key in indexed if key not in {d.key for d in documents}]
+        return sorted(pending)
+
     def path_for(self, lang: str, doc_id: str) -> Path:
         return self.config.docs_dir / lang / f"{doc_id}.md"
 

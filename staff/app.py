@@ -185,13 +185,7 @@ async def home(request: Request) -> Response:
 # --- knowledge base -------------------------------------------------------------------------------
 def index_status(c: Console) -> Dict[str, Any]:
     manifest = c.library.store.read_manifest()
-    documents = c.library.documents()
-    if manifest is None:
-        return {"manifest": None, "pending": [d.key for d in documents]}
-    indexed = manifest["documents"]
-    pending = [d.key for d in documents if d.key not in indexed or indexed[d.key]["hash"] != d.content_hash]
-    pending += [key for key in indexed if key not in {d.key for d in documents}]
-    return {"manifest": manifest, "pending": sorted(pending)}
+    return {"manifest": manifest, "pending": c.library.pending(manifest)}
 
 
 async def knowledge(request: Request) -> Response:
