@@ -89,15 +89,19 @@ class MessageGuard:
     def check(
         self, sender: str, text: str, metadata: Optional[Mapping[str, Any]] = None
     ) -> Optional[Tuple[str, str]]:
-        """``None`` when the message may go on, else ``(reason, reply)``."""
-        language = reply_language(text, metadata)
+        """``None`` when the message may go on, else ``(reason, reply)``.
+
+        The reply's language is worked out only for a message that is turned away.
+        """
         if len(text) > self.max_chars:
-            return "too_long", TEXTS["too_long"][language].format(limit=self.max_chars)
-        if not text.strip():
-            return "empty", TEXTS["empty"][language]
-        if self._too_fast(sender):
-            return "too_fast", TEXTS["too_fast"][language]
-        return None
+            reason = "too_long"
+        elif not text.strip():
+            reason = "empty"
+        elif self._too_fast(sender):
+            reason = "too_fast"
+        else:
+            return None
+        return reason, TEXTS[reason][reply_language(text, metadata)].format(limit=self.max_chars)
 
 
 _guard: Optional[MessageGuard] = None
