@@ -95,6 +95,12 @@ def table(results: Dict) -> str:
     return "\n".join(lines)
 
 
+def _p50_p95(axis, xs: List, figures: List[Dict], colour: str, label: str) -> None:  # noqa: ANN001
+    """A solid p50 line and a dashed p95 line of one series."""
+    axis.plot(xs, [f["p50_ms"] for f in figures], "o-", color=colour, label=f"{label} p50")
+    axis.plot(xs, [f["p95_ms"] for f in figures], "s--", color=colour, label=f"{label} p95")
+
+
 def chart(results: Dict, path: Path) -> None:
     import matplotlib
 
@@ -115,20 +121,7 @@ def chart(results: Dict, path: Path) -> None:
 
     levels = list(results["latency"])
     for kind, colour in (("plain", "tab:grey"), ("action", "tab:blue"), ("knowledge", "tab:red")):
-        latency.plot(
-            levels,
-            [results["latency"][lv][kind]["p50_ms"] for lv in levels],
-            "o-",
-            color=colour,
-            label=f"{kind} p50",
-        )
-        latency.plot(
-            levels,
-            [results["latency"][lv][kind]["p95_ms"] for lv in levels],
-            "s--",
-            color=colour,
-            label=f"{kind} p95",
-        )
+        _p50_p95(latency, levels, [results["latency"][lv][kind] for lv in levels], colour, kind)
     latency.set_xlabel("concurrent conversations")
     latency.set_ylabel("ms")
     latency.set_title("REST round trip")
@@ -136,20 +129,7 @@ def chart(results: Dict, path: Path) -> None:
 
     sizes = [row["chunks"] for row in results["scale"]["sizes"]]
     for kind, colour in (("flat", "tab:green"), ("hnsw", "tab:purple")):
-        scale.plot(
-            sizes,
-            [row[f"query_{kind}"]["p50_ms"] for row in results["scale"]["sizes"]],
-            "o-",
-            color=colour,
-            label=f"{kind} p50",
-        )
-        scale.plot(
-            sizes,
-            [row[f"query_{kind}"]["p95_ms"] for row in results["scale"]["sizes"]],
-            "s--",
-            color=colour,
-            label=f"{kind} p95",
-        )
+        _p50_p95(scale, sizes, [row[f"query_{kind}"] for row in results["scale"]["sizes"]], colour, kind)
     scale.set_xscale("log")
     scale.set_yscale("log")
     scale.set_xlabel("passages in the index")
