@@ -14,7 +14,7 @@ from actions.ticket_form import reset_form
 from actions.workstations import find, load_directory, recommend
 
 EXAMPLE_NOTE = {
-    "zh": "注：标有“示例”的地址、时间和电话为示例信息，正式上线前由工作人员替换。",
+    "zh": "注：标有“示例”的名称、地址、时间、电话和受理事项为示例信息，正式上线前由工作人员替换。",
     "en": "Note: details marked as examples are placeholders that staff replace before going live.",
 }
 

@@ -13,6 +13,8 @@ from typing import Dict, List, Optional, Sequence
 
 import yaml
 
+from actions.ticket_texts import REQUEST_TYPE_LABELS
+
 REQUEST_TYPES = ("infringement_report", "mediation", "overseas_dispute", "trade_secret", "other")
 DIRECTORY_FILE = Path(__file__).resolve().parent / "data" / "workstations.yml"
 
@@ -36,14 +38,18 @@ class Workstation:
         return self.name[language]
 
     def describe(self, language: str) -> str:
-        """Name, address, hours and phone, one line each, with the example marker where it applies."""
+        """Name, address, hours, phone and services, one line each, with the example marker where it applies."""
+        marker = ("（示例）" if language == "zh" else " (example)") if self.example else ""
         phone_label = "电话" if language == "zh" else "Phone"
+        services_label = "受理事项" if language == "zh" else "Services"
+        separator = "、" if language == "zh" else ", "
+        services = separator.join(REQUEST_TYPE_LABELS[s][language] for s in self.services)
         lines = [
             self.name[language],
             self.address[language],
             self.hours[language],
-            f"{phone_label}: {self.phone}"
-            + (("（示例）" if language == "zh" else " (example)") if self.example else ""),
+            f"{phone_label}: {self.phone}{marker}",
+            f"{services_label}: {services}{marker}",
         ]
         return "\n".join(lines)
 
