@@ -17,6 +17,11 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)、]|（[一二三四五六七八九十\d]+）)\s+")
+# Notes about the document rather than its subject (the translation notice of every English document):
+# never indexed, so no passage and no answer can consist of them.
+BOILERPLATE = re.compile(
+    r"^\W*(this is an english translation of the chinese document|本文(是|为).{0,12}译)", re.IGNORECASE
+)
 # A sentence ends after Chinese 。！？； (plus closing quotes/brackets), or after . ! ? ; and a space.
 _SENTENCE_END = re.compile(
     r"(?<=[。！？；!?;])(?=[^”’」』）)\]])|(?<=[。！？；][”’」』）)])|(?<=[.!?;])\s+(?=\S)"
@@ -70,6 +75,18 @@ def split_sentences(paragraph: str) -> List[str]:
     return [s.strip() for s in _SENTENCE_END.split(paragraph) if s and s.strip()]
 
 
+def chunk_sentences(text: str) -> List[str]:
+    """The sentences of a passage in order: each line (paragraph or list item) split at sentence ends.
+
+    The index embeds exactly these, so an answer can be made of the sentences that answer a question.
+    """
+    sentences: List[str] = []
+    for line in text.splitlines():
+        if line.strip():
+            sentences.extend(split_sentences(line.strip()))
+    return sentences
+
+
 def _sections(body: str) -> Iterator[Tuple[List[str], List[str]]]:
     """Yield (heading path, paragraphs) for each part of the Markdown body."""
     path: List[Tuple[int, str]] = []
@@ -78,7 +95,9 @@ def _sections(body: str) -> Iterator[Tuple[List[str], List[str]]]:
 
     def flush_paragraph() -> None:
         if current:
-            paragraphs.append(" ".join(line.strip() for line in current if line.strip()))
+            paragraph = " ".join(line.strip() for line in current if line.strip())
+            if not BOILERPLATE.match(paragraph):
+                paragraphs.append(paragraph)
             current.clear()
 
     for line in body.splitlines():

@@ -101,3 +101,7 @@ class Embedder:
         vectors = self._encode(texts, self._prompt("passage") or self._prompt("document"), progress)
         self.encoded_passages += len(texts)
         return vectors
+
+    def encode_sentences(self, texts: Sequence[str]) -> np.ndarray:
+        """The sentences of passages, embedded as passages: what an answer's sentences are chosen by."""
+        return self._encode(texts, self._prompt("passage") or self._prompt("document"))

@@ -4,6 +4,7 @@
 index_dir/
   current -> builds/20261127T051500Z-3f2a9c     (symlink, replaced atomically)
   builds/<build id>/manifest.json  chunks.jsonl  embeddings.npy  dense.faiss
+                    sentences.npy  sentence_offsets.npy   (one vector per sentence of each chunk)
   build.lock                                     (held while a build runs)
 ```
 
@@ -29,14 +30,14 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence
 
 import numpy as np
 
-from knowledge.chunking import Chunk, chunk_document
+from knowledge.chunking import Chunk, chunk_document, chunk_sentences
 from knowledge.dense import DenseIndex
 from knowledge.documents import Document
 from knowledge.embedding import Embedder
 from knowledge.errors import IndexUnavailableError, KnowledgeError
 
-FORMAT_VERSION = 1
-CHUNKER_VERSION = 3  # bump when chunking.py changes how text is split
+FORMAT_VERSION = 2  # 2: sentence embeddings (sentences.npy, sentence_offsets.npy)
+CHUNKER_VERSION = 4  # bump when chunking.py changes how text is split
 KEEP_BUILDS = 2
 
 
@@ -78,6 +79,15 @@ class Build:
     chunks: List[Chunk]
     embeddings: np.ndarray
     dense: DenseIndex
+    # Sentence vectors of chunk ``row`` are ``sentences[offsets[row]:offsets[row + 1]]``, in the order of
+    # ``chunk_sentences(chunks[row].text)``; None for a build made without them (then lexical only).
+    sentences: Optional[np.ndarray] = None
+    sentence_offsets: Optional[np.ndarray] = None
+
+    def sentence_vectors(self, row: int) -> Optional[np.ndarray]:
+        if self.sentences is None or self.sentence_offsets is None:
+            return None
+        return self.sentences[self.sentence_offsets[row] : self.sentence_offsets[row + 1]]
 
 
 @dataclass
@@ -135,12 +145,17 @@ class IndexStore:
                 chunks = [Chunk.from_dict(json.loads(line)) for line in f if line.strip()]
             embeddings = np.load(path / "embeddings.npy")
             dense = DenseIndex.load(path / "dense.faiss", manifest.get("dense_index", "flat"))
+            sentences = np.load(path / "sentences.npy")
+            offsets = np.load(path / "sentence_offsets.npy")
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
             message = f"the knowledge index {path} is damaged ({error}): rebuild it"
             raise IndexUnavailableError(message) from error
-        if not (len(chunks) == len(embeddings) == len(dense) == manifest["counts"]["chunks"]):
+        if not (
+            len(chunks) == len(embeddings) == len(dense) == manifest["counts"]["chunks"] == len(offsets) - 1
+            and offsets[-1] == len(sentences)
+        ):
             raise IndexUnavailableError(f"the knowledge index {path} is inconsistent: rebuild it")
-        return Build(build_id, path, manifest, chunks, embeddings, dense)
+        return Build(build_id, path, manifest, chunks, embeddings, dense, sentences, offsets)
 
     # writing -------------------------------------------------------------------------------------
     @contextmanager
@@ -197,6 +212,7 @@ class IndexStore:
 
             chunks: List[Chunk] = []
             vectors: List[Optional[np.ndarray]] = []
+            sentence_vectors: List[Optional[np.ndarray]] = []
             to_embed: List[int] = []
             doc_entries: Dict[str, Dict] = {}
             for document in documents:
@@ -207,6 +223,7 @@ class IndexStore:
                     for row in reuse[key]:
                         chunks.append(previous.chunks[row])
                         vectors.append(previous.embeddings[row])
+                        sentence_vectors.append(previous.sentence_vectors(row))
                     count = len(reuse[key])
                 else:
                     (report.changed if old else report.added).append(key)
@@ -215,6 +232,7 @@ class IndexStore:
                         to_embed.append(len(chunks))
                         chunks.append(chunk)
                         vectors.append(None)
+                        sentence_vectors.append(None)
                     count = len(new_chunks)
                 doc_entries[key] = {
                     "hash": document.content_hash,
@@ -241,17 +259,31 @@ class IndexStore:
                 progress(0, len(to_embed))
             embed_started = time.monotonic()
             fresh = embedder.encode_passages([chunks[i].embed_text for i in to_embed], progress=step)
+            split = [chunk_sentences(chunks[i].text) for i in to_embed]
+            fresh_sentences = embedder.encode_sentences([s for sentences in split for s in sentences])
             report.embed_seconds = time.monotonic() - embed_started
             report.embedded_chunks = len(to_embed)
+            start = 0
             for position, row in enumerate(to_embed):
                 vectors[row] = fresh[position]
+                sentence_vectors[row] = fresh_sentences[start : start + len(split[position])]
+                start += len(split[position])
             if after_embedding:
                 after_embedding()
             dimension = embedder.dimension
             matrix = (
                 np.vstack(vectors).astype(np.float32) if vectors else np.zeros((0, dimension), np.float32)
             )
-            report.build_id = self._write(matrix, chunks, doc_entries, config, dimension)
+            lengths = [len(v) for v in sentence_vectors]
+            offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+            sentences = (
+                np.vstack([v for v in sentence_vectors if len(v)]).astype(np.float32)
+                if offsets[-1]
+                else np.zeros((0, dimension), np.float32)
+            )
+            report.build_id = self._write(
+                matrix, chunks, doc_entries, config, dimension, (sentences, offsets)
+            )
             report.seconds = time.monotonic() - started
             return report
 
@@ -271,6 +303,7 @@ class IndexStore:
         doc_entries: Dict[str, Dict],
         config: IndexConfig,
         dimension: int,
+        sentence_matrix: tuple,
     ) -> str:
         now = dt.datetime.now(dt.timezone.utc)
         build_id = f"{now:%Y%m%dT%H%M%S}Z-{uuid.uuid4().hex[:6]}"
@@ -283,6 +316,8 @@ class IndexStore:
                 for chunk in chunks:
                     f.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
             np.save(work / "embeddings.npy", matrix)
+            np.save(work / "sentences.npy", sentence_matrix[0])
+            np.save(work / "sentence_offsets.npy", sentence_matrix[1])
             dense = DenseIndex(dimension, config.dense_index)
             if len(matrix):
                 dense.add(matrix)

@@ -29,9 +29,7 @@ def _library(corpus: Path, model_dir: str, embedder, **changes) -> KnowledgeLibr
 
 
 def _base(library: KnowledgeLibrary) -> KnowledgeBase:
-    base = KnowledgeBase(library.config.index_dir, library.config.embedding_model)
-    base.embedder = library.embedder
-    return base
+    return KnowledgeBase(library.config.index_dir, library.config.embedding_model, embedder=library.embedder)
 
 
 @pytest.fixture
@@ -44,7 +42,7 @@ def library(corpus: Path, model_dir: str, embedder) -> KnowledgeLibrary:
 def test_manifest_describes_the_build(library: KnowledgeLibrary) -> None:
     manifest = library.store.read_manifest()
     assert manifest["dimension"] == 384
-    assert manifest["chunking"] == {"size": 300, "overlap": 1, "version": 3}
+    assert manifest["chunking"] == {"size": 300, "overlap": 1, "version": 4}
     assert manifest["counts"]["documents"] == 14
     assert (
         manifest["counts"]["chunks"]
