@@ -19,7 +19,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Sequence, Tuple
 
-from knowledge.evaluate import load_questions
+from knowledge.eval_set import load_questions
 
 KINDS = ("plain", "action", "knowledge")
 PLAIN = ["你好", "hello", "您好", "hi there"]

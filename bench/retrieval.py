@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Sequence
 
 from knowledge.embedding import Embedder
-from knowledge.evaluate import Question, load_questions
+from knowledge.eval_set import Question, load_questions
 from knowledge.library import KnowledgeLibrary, LibraryConfig
 from knowledge.search import CANDIDATES, HybridSearcher
 from knowledge.store import IndexStore

@@ -26,7 +26,7 @@ from bench.latency import percentile
 from bench.memory import rss_mb
 from knowledge.dense import DenseIndex
 from knowledge.embedding import Embedder
-from knowledge.evaluate import load_questions
+from knowledge.eval_set import load_questions
 from knowledge.search import HybridSearcher
 from knowledge.store import Build, IndexStore
 

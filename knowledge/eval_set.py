@@ -103,3 +103,8 @@ def load(parts: Sequence[str] = tuple(PARTS)) -> List[Conversation]:
 
 def questions(conversations: Sequence[Conversation]) -> List[Question]:
     return [turn for conversation in conversations for turn in conversation.turns]
+
+
+def load_questions(parts: Sequence[str] = tuple(PARTS)) -> List[Question]:
+    """The questions that stand alone (no follow-up turns): what retrieval benchmarks ask."""
+    return [q for q in questions(load(parts)) if not q.follow_up]

@@ -1,15 +1,16 @@
-"""Retrieval quality on the evaluation set (knowledge/eval/questions.yml), as `make eval` reports it.
+"""Answer quality on the evaluation set, as `make eval` reports it: the tuning and held-out parts apart.
 
-For each question the knowledge base is searched in the question's language; a hit is a result from one of
-the expected documents (in any language: an English question may be answered by a Chinese document).
-Out-of-scope questions (``expect: []``) must get no confident result.
+Offline, each conversation goes through the same answering as the action server (search, follow-ups read
+with the previous question, the calibrated confidence). A turn is right when an in-scope question is
+answered confidently from one of its expected documents (any language), and when an out-of-scope question
+gets no confident answer. ``--live`` then asks every conversation over the REST channel of freshly started
+servers, where the NLU and the dialogue come in front, and also checks the reply's language.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import sys
 import tempfile
@@ -17,42 +18,24 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-import yaml
+from knowledge import eval_set
+from knowledge.eval_set import Conversation, Question
+from knowledge.search import KnowledgeBase, query_language
 
-from knowledge.search import KnowledgeBase
-
-EVAL_FILE = Path(__file__).resolve().parent / "eval" / "questions.yml"
-
-
-@dataclass(frozen=True)
-class Question:
-    text: str
-    lang: str
-    expect: List[str]
-
-    @property
-    def in_scope(self) -> bool:
-        return bool(self.expect)
-
-
-def load_questions(path: Path = EVAL_FILE) -> List[Question]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    questions = []
-    for number, item in enumerate(data["questions"], 1):
-        if item.get("lang") not in ("zh", "en") or not isinstance(item.get("expect"), list):
-            raise ValueError(f"{path}: question {number} needs lang zh|en and an expect list")
-        questions.append(Question(str(item["q"]), item["lang"], [str(e) for e in item["expect"]]))
-    return questions
+# Questions about these documents may be answered from the workstation directory instead (its addresses,
+# hours and phones are what "where is the workstation?" asks for).
+WORKSTATION_DOCS = {"sino-israel-workstation", "trade-secret-protection"}
 
 
 @dataclass
 class Outcome:
     question: Question
-    ranked: List[str]  # document ids, best first
-    confident: bool  # the best result is confident
-    seconds: float
+    ranked: List[str]  # document families, best first
+    confident: bool  # answered (the best result is confident)
+    seconds: float = 0.0
+    why: str = ""  # live: why a turn failed
 
     @property
     def rank(self) -> Optional[int]:
@@ -61,44 +44,56 @@ class Outcome:
                 return position
         return None
 
+    @property
+    def right(self) -> bool:
+        if self.question.in_scope:
+            return self.confident and self.rank == 1
+        return not self.confident
 
-def run(base: KnowledgeBase, questions: Sequence[Question], k: int = 3) -> List[Outcome]:
+
+def run(base: KnowledgeBase, conversations: Sequence[Conversation], k: int = 3) -> List[Outcome]:
+    """Every turn answered offline, each conversation carrying its context from turn to turn."""
     outcomes = []
-    for question in questions:
-        started = time.perf_counter()
-        results = base.search(question.text, lang=question.lang, k=k)
-        outcomes.append(
-            Outcome(
-                question,
-                [r.chunk.doc_id for r in results],
-                bool(results and results[0].confident),
-                time.perf_counter() - started,
-            )
-        )
+    for conversation in conversations:
+        context = None
+        for question in conversation.turns:
+            started = time.perf_counter()
+            answer = base.answer(question.text, question.lang, context, k)
+            seconds = time.perf_counter() - started
+            outcomes.append(Outcome(question, [r.family for r in answer.results], answer.confident, seconds))
+            context = answer.context or context
     return outcomes
 
 
+def _rate(outcomes: Sequence[Outcome], keep: Callable[[Outcome], bool]) -> Dict[str, float]:
+    chosen = [o for o in outcomes if keep(o)]
+    return {"n": len(chosen), "right": sum(o.right for o in chosen) / len(chosen) if chosen else float("nan")}
+
+
 def summarise(outcomes: Sequence[Outcome]) -> Dict[str, Dict[str, float]]:
+    """Figures of one part: retrieval and answers per language, refusals, follow-up turns."""
     summary: Dict[str, Dict[str, float]] = {}
-    for lang in ("zh", "en"):
-        scoped = [o for o in outcomes if o.question.lang == lang and o.question.in_scope]
-        if not scoped:
-            continue
-        summary[lang] = {
-            "questions": len(scoped),
-            "recall@1": sum(o.rank == 1 for o in scoped) / len(scoped),
-            "recall@3": sum(o.rank is not None and o.rank <= 3 for o in scoped) / len(scoped),
-            "mrr": sum(1 / o.rank for o in scoped if o.rank) / len(scoped),
-            "answered": sum(o.confident for o in scoped) / len(scoped),
-            "answered_right": sum(o.confident and o.rank == 1 for o in scoped) / len(scoped),
-        }
-    out = [o for o in outcomes if not o.question.in_scope]
-    if out:
-        summary["out_of_scope"] = {
-            "questions": len(out),
-            "rejection": sum(not o.confident for o in out) / len(out),
-        }
-    times = sorted(o.seconds for o in outcomes)
+    for lang in eval_set.LANGUAGES:
+        scoped = [
+            o
+            for o in outcomes
+            if o.question.lang == lang and o.question.in_scope and not o.question.follow_up
+        ]
+        if scoped:
+            summary[lang] = {
+                "n": len(scoped),
+                "recall@1": sum(o.rank == 1 for o in scoped) / len(scoped),
+                "recall@3": sum(o.rank is not None and o.rank <= 3 for o in scoped) / len(scoped),
+                "mrr": sum(1 / o.rank for o in scoped if o.rank) / len(scoped),
+                "right": sum(o.right for o in scoped) / len(scoped),
+            }
+    single = [o for o in outcomes if not o.question.follow_up]
+    summary["in_scope"] = _rate(single, lambda o: o.question.in_scope)
+    summary["near_scope_refused"] = _rate(single, lambda o: o.question.near_scope)
+    summary["out_of_scope_refused"] = _rate(single, lambda o: not o.question.in_scope)
+    summary["follow_ups"] = _rate(outcomes, lambda o: o.question.follow_up)
+    summary["all"] = _rate(outcomes, lambda o: True)
+    times = sorted(o.seconds for o in outcomes) or [0.0]
     summary["latency_ms"] = {
         "p50": 1000 * statistics.median(times),
         "p95": 1000 * times[int(0.95 * (len(times) - 1))],
@@ -106,36 +101,47 @@ def summarise(outcomes: Sequence[Outcome]) -> Dict[str, Dict[str, float]]:
     return summary
 
 
-def print_summary(summary: Dict[str, Dict[str, float]]) -> None:
-    print(f"{'':<14}{'n':>5}{'R@1':>8}{'R@3':>8}{'MRR':>8}{'answered':>10}{'right@1':>9}")
-    for lang in ("zh", "en"):
-        if lang in summary:
-            s = summary[lang]
-            print(
-                f"{lang + ' in scope':<14}{s['questions']:>5.0f}{s['recall@1']:>8.3f}{s['recall@3']:>8.3f}"
-                f"{s['mrr']:>8.3f}{s['answered']:>10.3f}{s['answered_right']:>9.3f}"
-            )
-    if "out_of_scope" in summary:
-        s = summary["out_of_scope"]
+ROWS = (
+    ("in_scope", "in scope, right document"),
+    ("near_scope_refused", "near-scope out of scope, refused"),
+    ("out_of_scope_refused", "all out of scope, refused"),
+    ("follow_ups", "follow-up turns right"),
+    ("all", "every turn right"),
+)
+
+
+def print_summary(part: str, summary: Dict[str, Dict[str, float]], how: str) -> None:
+    print(f"--- {part} part, {how} ---")
+    if how == "offline":
+        print(f"  {'':<10}{'n':>5}{'R@1':>8}{'R@3':>8}{'MRR':>8}{'right':>8}")
+        for lang in eval_set.LANGUAGES:
+            if lang in summary:
+                s = summary[lang]
+                print(
+                    f"  {lang + ' single':<10}{s['n']:>5.0f}{s['recall@1']:>8.3f}{s['recall@3']:>8.3f}"
+                    f"{s['mrr']:>8.3f}{s['right']:>8.3f}"
+                )
+    for key, label in ROWS:
+        if key in summary and summary[key]["n"]:
+            print(f"  {label:<36}{summary[key]['right']:>7.3f}  (n={summary[key]['n']:.0f})")
+    if "latency_ms" in summary:
         print(
-            f"{'out of scope':<14}{s['questions']:>5.0f}   rejected {s['rejection']:.3f} "
-            "(by the search alone; the live run adds the NLU in front of it)"
+            f"  per turn p50 {summary['latency_ms']['p50']:.0f} ms, p95 {summary['latency_ms']['p95']:.0f} ms"
         )
-    print(
-        f"search latency p50 {summary['latency_ms']['p50']:.0f} ms, p95 {summary['latency_ms']['p95']:.0f} ms"
-    )
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-# Questions about these documents may be answered from the workstation directory instead (its addresses,
-# hours and phones are what "where is the workstation?" asks for).
-WORKSTATION_DOCS = {"sino-israel-workstation", "trade-secret-protection"}
+def print_misses(outcomes: Sequence[Outcome]) -> None:
+    for o in outcomes:
+        if not o.right:
+            turn = f" turn {o.question.turn + 1}" if o.question.follow_up else ""
+            expected = list(o.question.expect) or "refusal"
+            print(
+                f"  MISS [{o.question.part} {o.question.lang}{turn}] {o.question.text!r}: expect {expected}, "
+                f"got {o.ranked[:3]} answered={o.confident} {o.why}"
+            )
 
 
-def reply_language(text: str) -> str:
-    return "zh" if len(_CJK.findall(text)) > len(text) / 4 else "en"
-
-
+# --- live, over REST -----------------------------------------------------------------------------------
 def ask(rasa_url: str, sender: str, text: str) -> List[dict]:
     request = urllib.request.Request(
         f"{rasa_url}/webhooks/rest/webhook",
@@ -146,94 +152,90 @@ def ask(rasa_url: str, sender: str, text: str) -> List[dict]:
         return json.loads(response.read())
 
 
-def judge_live(question: Question, replies: List[dict]) -> Tuple[bool, str]:
-    """Passed: in scope, the first citation is an expected document and the reply is in the question's
-    language; out of scope, no citation at all."""
+def judge_live(question: Question, replies: List[dict]) -> Tuple[bool, str, List[str]]:
+    """(passed, why not, cited documents). In scope: the first citation is an expected document and the
+    reply is in the question's language; out of scope: no citation at all."""
     text = "\n".join(r.get("text") or "" for r in replies)
     citations = [c for r in replies for c in (r.get("custom") or {}).get("citations", [])]
+    cited = [c["doc_id"] for c in citations]
     if not question.in_scope:
-        return (not citations, "answered an out-of-scope question" if citations else "")
+        return (not citations, "answered an out-of-scope question" if citations else "", cited)
     directory = any((r.get("custom") or {}).get("type") == "workstations" for r in replies)
     if not citations and directory and WORKSTATION_DOCS & set(question.expect):
-        return True, ""  # "where is the workstation?" answered from the workstation directory
+        return True, "", cited  # "where is the workstation?" answered from the workstation directory
     if not citations:
-        return False, "no answer: " + text.replace("\n", " ")[:40]
+        return False, "no answer: " + text.replace("\n", " ")[:40], cited
     if citations[0]["doc_id"] not in question.expect:
-        return False, f"cited {citations[0]['doc_id']}"
-    if reply_language(text) != question.lang:
-        return False, f"replied in {reply_language(text)}"
-    return True, ""
+        return False, f"cited {citations[0]['doc_id']}", cited
+    if query_language(text) != question.lang:
+        return False, f"replied in {query_language(text)}", cited
+    return True, "", cited
 
 
-def run_live(rasa_url: str, questions: Sequence[Question], show_failures: bool) -> Dict[str, float]:
-    passed = failed = oos_rejected = wrong_language = 0
-    for number, question in enumerate(questions):
-        ok, why = judge_live(question, ask(rasa_url, f"eval-{number}", question.text))
-        oos_rejected += ok and not question.in_scope
-        wrong_language += why.startswith("replied in")
-        if ok:
-            passed += 1
-        else:
-            failed += 1
-            if show_failures:
-                expected = question.expect or "fallback"
-                print(f"  FAIL [{question.lang}] {question.text!r}: {why} (expect {expected})")
-    out_of_scope = sum(not q.in_scope for q in questions)
-    return {
-        "passed": passed,
-        "failed": failed,
-        "out_of_scope_rejection": oos_rejected / out_of_scope if out_of_scope else 1.0,
-        "replies_in_wrong_language": wrong_language,
-    }
+def run_live(rasa_url: str, conversations: Sequence[Conversation]) -> List[Outcome]:
+    outcomes = []
+    for number, conversation in enumerate(conversations):
+        sender = f"eval-{time.time_ns()}-{number}"
+        for question in conversation.turns:
+            started = time.perf_counter()
+            replies = ask(rasa_url, sender, question.text)
+            seconds = time.perf_counter() - started
+            passed, why, cited = judge_live(question, replies)
+            # Recorded so that Outcome.right says what the judge said.
+            answered = bool(cited) if not question.in_scope else passed
+            ranked = list(question.expect[:1]) if passed and question.in_scope else cited
+            outcomes.append(Outcome(question, ranked, answered, seconds, why))
+    return outcomes
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     from actions.settings import get_settings
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--questions", type=Path, default=EVAL_FILE)
-    parser.add_argument("--misses", action="store_true", help="print every question that missed")
+    parser.add_argument("--part", choices=[*eval_set.PARTS, "both"], default="both")
+    parser.add_argument("--misses", action="store_true", help="print every turn that went wrong")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
-        "--live", action="store_true", help="also ask every question over REST (starts both servers)"
+        "--live", action="store_true", help="also ask every conversation over REST (starts both servers)"
     )
     args = parser.parse_args(argv)
+    parts = list(eval_set.PARTS) if args.part == "both" else [args.part]
     base = KnowledgeBase.from_settings(get_settings())
     base.searcher()  # load before timing
-    outcomes = run(base, load_questions(args.questions))
-    summary = summarise(outcomes)
-    print_summary(summary)
-    if args.misses:
-        for o in outcomes:
-            wrong = o.rank != 1 if o.question.in_scope else o.confident
-            if wrong or (o.question.in_scope and not o.confident):
-                print(
-                    f"  [{o.question.lang}] {o.question.text!r} expect={o.question.expect} "
-                    f"got={o.ranked} confident={o.confident}"
-                )
+    figures: Dict[str, Dict] = {}
+    for part in parts:
+        conversations = eval_set.load([part])
+        outcomes = run(base, conversations)
+        figures[part] = {"offline": summarise(outcomes)}
+        print_summary(part, figures[part]["offline"], "offline")
+        if args.misses:
+            print_misses(outcomes)
     if args.live:
         from bot.serve import Servers, free_port
 
-        print("asking every question over the REST channel of freshly started servers...")
+        print("asking every conversation over the REST channel of freshly started servers...")
         with (
             tempfile.TemporaryDirectory() as work,
             Servers(
                 rasa_port=free_port(),
                 actions_port=free_port(),
+                web_port=None,
+                staff_port=None,
                 log_dir=Path(work) / "logs",
                 tracker_db=Path(work) / "tracker.db",
             ) as servers,
         ):
-            live = run_live(servers.rasa_url, load_questions(args.questions), args.misses)
-        summary["live"] = live
-        print(
-            f"live REST: out-of-scope rejection {live['out_of_scope_rejection']:.3f}, "
-            f"replies in the wrong language {live['replies_in_wrong_language']}"
-        )
-        print(f"live REST: {live['passed']} passed, {live['failed']} failed")
+            for part in parts:
+                outcomes = run_live(servers.rasa_url, eval_set.load([part]))
+                figures[part]["live"] = summarise(outcomes)
+                print_summary(part, figures[part]["live"], "live over REST")
+                if args.misses:
+                    print_misses(outcomes)
+                passed = sum(o.right for o in outcomes)
+                print(f"  live REST: {passed} passed, {len(outcomes) - passed} failed")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(summary, indent=2))
+        args.json.write_text(json.dumps(figures, indent=2))
     return 0
 
 
