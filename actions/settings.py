@@ -48,10 +48,8 @@ class Settings:
     chunk_size: int = 300  # target characters for Chinese; English uses about 5x as many (~200 words)
     chunk_overlap: int = 1  # sentences repeated from the previous chunk
     dense_index: str = "flat"  # "flat" (exact) or "hnsw" (approximate, for large bases)
-    min_score: float = 0.70  # cosine a passage needs for a confident answer (an absolute floor)
-    min_margin: float = 0.04  # how far its cosine must stand above the query's mean over the base
-    min_coverage: float = 0.25  # share of the question's words it must contain when the margin is small
-    lenient_strictness: float = 0.7  # thresholds scale for questions the NLU surely classed as ask_policy
+    # the fitted answer-confidence model (``make calibrate``; knowledge/confidence.py)
+    confidence_model: Path = PROJECT_ROOT / "knowledge" / "confidence_model.json"
     encode_threads: int = 2
     # Staff console
     staff_database_url: str = ""  # default: an SQLite file under var_dir
@@ -82,10 +80,9 @@ class Settings:
             chunk_size=_int("KNOWLEDGE_CHUNK_SIZE", 300),
             chunk_overlap=_int("KNOWLEDGE_CHUNK_OVERLAP", 1),
             dense_index=dense_index,
-            min_score=_float("KNOWLEDGE_MIN_SCORE", 0.70),
-            min_margin=_float("KNOWLEDGE_MIN_MARGIN", 0.04),
-            min_coverage=_float("KNOWLEDGE_MIN_COVERAGE", 0.25),
-            lenient_strictness=_float("KNOWLEDGE_LENIENT_STRICTNESS", 0.7),
+            confidence_model=_path(
+                env("KNOWLEDGE_CONFIDENCE_MODEL"), PROJECT_ROOT / "knowledge" / "confidence_model.json"
+            ),
             encode_threads=_int("KNOWLEDGE_ENCODE_THREADS", 2),
             staff_database_url=env("STAFF_DATABASE_URL") or f"sqlite:///{var_dir / 'staff' / 'staff.db'}",
             staff_secret_key=env("STAFF_SECRET_KEY", ""),

@@ -11,7 +11,7 @@ import logging
 import math
 import re
 from collections import Counter, defaultdict
-from typing import Dict, List, NamedTuple, Sequence, Tuple
+from typing import Callable, Dict, List, NamedTuple, Sequence, Tuple
 
 from knowledge.glossary import EN_STOP, expand
 
@@ -121,6 +121,28 @@ class LexicalIndex:
             total += idf
             found += idf if word in text else 0.0
         return found / total if total else 0.0
+
+    def word_share(self, query: str) -> Callable[[str], float]:
+        """A scorer of texts: the IDF-weighted share of the question's words (or of their glossary
+        translations, for a text in the other language) that a text contains, 0–1."""
+        own = query_words(query)
+        translations, _ = expand(query)
+        cross = sorted({w for t in translations for w in query_words(t)} - set(own))
+        n = len(self.texts)
+        weight = {
+            w: math.log(1 + (n - self._word_df(w) + 0.5) / (self._word_df(w) + 0.5)) for w in own + cross
+        }
+
+        def share(text: str) -> float:
+            normal = _normalised(text)
+            best = 0.0
+            for words in (own, cross):
+                total = sum(weight[w] for w in words)
+                if total:
+                    best = max(best, sum(weight[w] for w in words if w in normal) / total)
+            return best
+
+        return share
 
     def _idf(self, term: str) -> float:
         n = len(self.lengths)

@@ -7,15 +7,19 @@ restart. Query encoding is CPU work; async callers run :meth:`KnowledgeBase.sear
 
 from __future__ import annotations
 
+import html
 import logging
+import math
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
-from knowledge.chunking import Chunk
+from knowledge.chunking import Chunk, text_units
+from knowledge.confidence import MODEL_FILE, ConfidenceModel
 from knowledge.embedding import Embedder
 from knowledge.errors import IndexUnavailableError
 from knowledge.lexical import LexicalIndex, query_words
@@ -27,7 +31,18 @@ RRF_K = 10  # small k: a first place in either ranking counts clearly more than 
 CANDIDATES = 50
 MIN_BACKGROUND = 5  # fewer passages than this in a language: use the mean over all passages
 BACKGROUND_SAMPLE = 4000  # passages per language used to estimate a query's background similarity
+# A ranking whose best passage stands out less than this from the background (dense) or holds less than this
+# share of the question's words (lexical) cannot tell passages apart: it counts less in the fusion.
+DENSE_DISTINCT = 0.04
+LEXICAL_DISTINCT = 0.25
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_MARKUP = re.compile(r"<[^<>]{0,200}>")
+
+
+def clean_query(text: str) -> str:
+    """The question without what a pasted web page wraps around it: tags, entities, runs of spaces."""
+    text = html.unescape(_MARKUP.sub(" ", text or ""))
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def query_language(text: str) -> str:
@@ -42,12 +57,19 @@ class SearchResult:
     """One retrieved passage with its scores and what a citation needs."""
 
     chunk: Chunk
-    score: float  # fused RRF score (ranking only, not comparable across queries)
+    score: float  # fused RRF score (not comparable across queries; results are ranked by probability)
     dense_score: float  # cosine similarity of query and passage
     relevance: float  # cosine minus the query's mean cosine over passages of the same language
     lexical_score: float  # BM25 (0 when no shared term)
     coverage: float  # IDF-weighted share of the question's terms found in the passage (0–1)
-    confident: bool  # see HybridSearcher.is_confident
+    confident: bool  # the calibrated probability reaches the confidence model's threshold
+    probability: float = 0.0  # calibrated probability that this passage's document answers the question
+    features: Dict[str, float] = field(default_factory=dict, compare=False)  # what the probability used
+
+    @property
+    def family(self) -> str:
+        """The document family: a Chinese original and its translation are one."""
+        return self.chunk.translation_of or self.chunk.doc_id
 
     @property
     def citation(self) -> Dict[str, Optional[str]]:
@@ -70,6 +92,7 @@ class SearchResult:
             "relevance": round(self.relevance, 4),
             "lexical_score": round(self.lexical_score, 4),
             "coverage": round(self.coverage, 4),
+            "probability": round(self.probability, 4),
             "confident": self.confident,
             "citation": self.citation,
         }
@@ -82,15 +105,13 @@ class HybridSearcher:
     Dense similarities of e5-style models sit in a narrow band (0.7–0.95) and are biased towards passages
     in the question's own language, so a raw cosine says little. Each cosine is compared with the query's
     mean cosine over all passages of the same language ("relevance"): a passage that stands out from its
-    language's background is relevant, whatever the language. Rankings use relevance; an answer is
-    ``confident`` when relevance reaches ``min_margin`` and the cosine reaches ``min_score``.
+    language's background is relevant, whatever the language. Rankings use relevance; whether a passage
+    answers the question is the calibrated :class:`~knowledge.confidence.ConfidenceModel`'s call.
     """
 
     build: Build
     embedder: Embedder
-    min_score: float = 0.70
-    min_margin: float = 0.04
-    min_coverage: float = 0.25
+    confidence: ConfidenceModel = field(default_factory=ConfidenceModel.load)
     lexical: LexicalIndex = field(init=False)
     _lang_rows: Dict[str, np.ndarray] = field(init=False)
 
@@ -108,18 +129,33 @@ class HybridSearcher:
             if len(rows) > BACKGROUND_SAMPLE:
                 rows = np.sort(rng.choice(rows, BACKGROUND_SAMPLE, replace=False))
             self._lang_rows[lang] = rows
+        # Each sentence's document family, for the best sentence-level match of a document.
+        self._families = sorted({f for f, _ in self._family_rows})
+        number = {family: i for i, family in enumerate(self._families)}
+        offsets = self.build.sentence_offsets
+        if self.build.sentences is not None and offsets is not None and len(self.build.sentences):
+            per_chunk = np.diff(offsets)
+            owners = [number[c.translation_of or c.doc_id] for c in self.build.chunks]
+            self._sentence_family = np.repeat(np.array(owners, dtype=np.int64), per_chunk)
+            self._sentence_lang = np.repeat(np.array([c.lang for c in self.build.chunks]), per_chunk)
+        else:
+            self._sentence_family = None
 
-    def is_confident(self, cosine: float, relevance: float, coverage: float, strictness: float = 1.0) -> bool:
-        """A passage answers the question when it stands out clearly from the background, or stands out
-        somewhat and shares a good part of the question's words (a second, independent signal).
+    def _sentence_best(self, vector: np.ndarray, background: Dict[str, float]) -> Dict[str, float]:
+        """Per document family, the question's best sentence: its cosine above the question's background
+        in the sentence's language (as passages' relevance is), so languages compare fairly."""
+        if self._sentence_family is None:
+            return {}
+        offsets = np.zeros(len(self._sentence_lang), dtype=np.float32)
+        for lang, value in background.items():
+            offsets[self._sentence_lang == lang] = value
+        best = np.full(len(self._families), -1.0, dtype=np.float32)
+        np.maximum.at(best, self._sentence_family, self.build.sentences @ vector - offsets)
+        return {family: float(value) for family, value in zip(self._families, best, strict=True)}
 
-        ``strictness`` scales both thresholds: callers that already know the question is about IP
-        protection (the NLU said so with confidence) may ask for less evidence.
-        """
-        if cosine < self.min_score:
-            return False
-        margin, coverage_needed = self.min_margin * strictness, self.min_coverage * strictness
-        return relevance >= margin or (relevance >= margin / 4 and coverage >= coverage_needed)
+    def family_rows(self, family: str, lang: str) -> List[int]:
+        """The passages of one document family in one language, in document order."""
+        return self._family_rows.get((family, lang), [])
 
     def _in_language(
         self, result: SearchResult, lang: str, vector: np.ndarray, background: Dict[str, float]
@@ -130,7 +166,7 @@ class HybridSearcher:
         """
         if result.chunk.lang == lang:
             return result
-        rows = self._family_rows.get((result.chunk.translation_of or result.chunk.doc_id, lang))
+        rows = self._family_rows.get((result.family, lang))
         if not rows:
             return result
         cosines = self.build.embeddings[rows] @ vector
@@ -143,6 +179,8 @@ class HybridSearcher:
             lexical_score=result.lexical_score,
             coverage=result.coverage,
             confident=result.confident,
+            probability=result.probability,
+            features=result.features,
         )
 
     def _backgrounds(self, vector: np.ndarray) -> Dict[str, float]:
@@ -160,17 +198,18 @@ class HybridSearcher:
         }
 
     def search(
-        self,
-        query: str,
-        lang: Optional[str] = None,
-        k: int = 3,
-        per_document: bool = True,
-        strictness: float = 1.0,
+        self, query: str, lang: Optional[str] = None, k: int = 3, per_document: bool = True
     ) -> List[SearchResult]:
         """Best passages for ``query``: in ``lang`` first when one of them is confident, else any language."""
-        query = (query or "").strip()
+        return self.search_with_vector(query, lang, k, per_document)[0]
+
+    def search_with_vector(
+        self, query: str, lang: Optional[str] = None, k: int = 3, per_document: bool = True
+    ) -> Tuple[List[SearchResult], Optional[np.ndarray]]:
+        """:meth:`search`, and the query's embedding (for choosing the sentences of an answer)."""
+        query = clean_query(query)
         if not query or not self.build.chunks:
-            return []
+            return [], None
         lang = lang if lang in ("zh", "en") else query_language(query)
         vector = self.embedder.encode_queries([query])[0]
         background = self._backgrounds(vector)
@@ -184,21 +223,45 @@ class HybridSearcher:
         top_relevance = relevance[dense_ranked[0]] if dense_ranked else 0.0
         top_coverage = max((hit.coverage for hit in lexical_ranked), default=0.0)
         weights = (
-            min(1.0, max(0.25, top_relevance / self.min_margin)),
-            min(1.0, max(0.25, top_coverage / self.min_coverage)),
+            min(1.0, max(0.25, top_relevance / DENSE_DISTINCT)),
+            min(1.0, max(0.25, top_coverage / LEXICAL_DISTINCT)),
         )
         fused: Dict[int, float] = {}
         for weight, ranking in zip(weights, (dense_ranked, [hit.row for hit in lexical_ranked]), strict=True):
             for rank, row in enumerate(ranking):
                 fused[row] = fused.get(row, 0.0) + weight / (RRF_K + rank + 1)
         lexical_hits = {hit.row: hit for hit in lexical_ranked}
-        results = []
-        for row, fused_score in fused.items():
+        for row in fused:
             if row not in cosine:  # found by words only: score it densely too
                 cosine[row] = float(self.build.embeddings[row] @ vector)
                 relevance[row] = cosine[row] - background[self.build.chunks[row].lang]
+        signals = _QuerySignals.of(
+            self.build.chunks,
+            dense_ranked,
+            lexical_ranked,
+            relevance,
+            query,
+            self._sentence_best(vector, background),
+        )
+        translated = {family for family, passage_lang in self._family_rows if passage_lang == lang}
+        results = []
+        for row, fused_score in fused.items():
             hit = lexical_hits.get(row)
-            coverage = hit.coverage if hit else 0.0
+            features = signals.features(
+                self.build.chunks[row],
+                lang,
+                cosine[row],
+                relevance[row],
+                hit.coverage if hit else 0.0,
+                hit.score if hit else 0.0,
+            )
+            features["fused"] = fused_score * (RRF_K + 1)
+            # Only a passage whose document also exists in the question's language is "the other language".
+            chunk = self.build.chunks[row]
+            features["own_language"] = float(
+                chunk.lang == lang or (chunk.translation_of or chunk.doc_id) not in translated
+            )
+            probability = self.confidence.probability(features)
             results.append(
                 SearchResult(
                     chunk=self.build.chunks[row],
@@ -206,25 +269,75 @@ class HybridSearcher:
                     dense_score=cosine[row],
                     relevance=relevance[row],
                     lexical_score=hit.score if hit else 0.0,
-                    coverage=coverage,
-                    confident=self.is_confident(cosine[row], relevance[row], coverage, strictness),
+                    coverage=hit.coverage if hit else 0.0,
+                    confident=probability >= self.confidence.threshold,
+                    probability=probability,
+                    features=features,
                 )
             )
-        results.sort(key=lambda r: r.score, reverse=True)
+        # The calibrated probability ranks: it weighs both rankings by what predicted right answers.
+        results.sort(key=lambda r: r.probability, reverse=True)
         if any(r.confident and r.chunk.lang == lang for r in results[: max(k, 5)]):
             # Language gating: a good passage exists in the question's language, so it comes first.
-            results.sort(key=lambda r: (r.chunk.lang != lang, -r.score))
+            results.sort(key=lambda r: (r.chunk.lang != lang, -r.probability))
         results = [self._in_language(r, lang, vector, background) for r in results]
         if per_document:
             # One result per document family: a Chinese original and its translation count once.
             seen, unique = set(), []
             for result in results:
-                family = result.chunk.translation_of or result.chunk.doc_id
-                if family not in seen:
-                    seen.add(family)
+                if result.family not in seen:
+                    seen.add(result.family)
                     unique.append(result)
             results = unique
-        return results[:k]
+        return results[:k], vector
+
+
+@dataclass(frozen=True)
+class _QuerySignals:
+    """What the confidence features need to know about the whole ranking of one question."""
+
+    dense_first: Optional[str]
+    lexical_first: Optional[str]
+    best_relevance: Dict[str, float]  # per document family
+    query_units: float
+    best_sentence: Dict[str, float]  # per document family
+
+    @classmethod
+    def of(cls, chunks, dense_ranked, lexical_ranked, relevance, query, best_sentence) -> _QuerySignals:  # noqa: ANN001
+        def family(row: int) -> str:
+            return chunks[row].translation_of or chunks[row].doc_id
+
+        best: Dict[str, float] = {}
+        for row, value in relevance.items():
+            best[family(row)] = max(best.get(family(row), -1.0), value)
+        return cls(
+            family(dense_ranked[0]) if dense_ranked else None,
+            family(lexical_ranked[0].row) if lexical_ranked else None,
+            best,
+            text_units(query),
+            best_sentence,
+        )
+
+    def features(
+        self, chunk: Chunk, lang: str, cosine: float, relevance: float, coverage: float, bm25: float
+    ) -> Dict[str, float]:
+        family = chunk.translation_of or chunk.doc_id
+        others = [value for name, value in self.best_relevance.items() if name != family]
+        sentence = self.best_sentence.get(family, relevance)
+        other_sentences = [value for name, value in self.best_sentence.items() if name != family]
+        return {
+            "sentence": sentence,
+            "sentence_gap": sentence - max(other_sentences, default=sentence),
+            "cosine": cosine,
+            "relevance": relevance,
+            "relevance_gap": relevance - max(others, default=0.0),
+            "coverage": coverage,
+            "bm25": math.log1p(max(0.0, bm25)),
+            "dense_first": float(self.dense_first == family),
+            "lexical_first": float(self.lexical_first == family),
+            "agreement": float(self.dense_first == self.lexical_first == family),
+            "query_units": math.log1p(self.query_units),
+        }
 
 
 class KnowledgeBase:
@@ -234,17 +347,17 @@ class KnowledgeBase:
         self,
         index_dir,  # noqa: ANN001 - str or Path
         embedding_model: str,
-        min_score: float = 0.70,
-        min_margin: float = 0.04,
-        min_coverage: float = 0.25,
+        confidence_model: Optional[Path] = MODEL_FILE,
         threads: int = 2,
+        embedder: Optional[Embedder] = None,
     ) -> None:
         self.store = IndexStore(index_dir)
         self.embedding_model = embedding_model
-        self.min_score = min_score
-        self.min_margin = min_margin
-        self.min_coverage = min_coverage
-        self.embedder = Embedder(embedding_model, threads=threads)
+        # None: the unfitted prior (only ``make calibrate`` starts from it)
+        self.confidence = (
+            ConfidenceModel.load(confidence_model) if confidence_model else ConfidenceModel.prior()
+        )
+        self.embedder = embedder or Embedder(embedding_model, threads=threads)
         self._searcher: Optional[HybridSearcher] = None
         self._lock = threading.Lock()
         self.reloads = 0
@@ -254,9 +367,7 @@ class KnowledgeBase:
         return cls(
             settings.index_dir,
             settings.embedding_model,
-            min_score=settings.min_score,
-            min_margin=settings.min_margin,
-            min_coverage=settings.min_coverage,
+            confidence_model=settings.confidence_model,
             threads=settings.encode_threads,
         )
 
@@ -277,9 +388,7 @@ class KnowledgeBase:
                         f"the knowledge index was built with {build.manifest.get('model')}, not "
                         f"{self.embedding_model}: run 'python -m knowledge rebuild'"
                     )
-                self._searcher = HybridSearcher(
-                    build, self.embedder, self.min_score, self.min_margin, self.min_coverage
-                )
+                self._searcher = HybridSearcher(build, self.embedder, self.confidence)
                 self.reloads += 1
                 logger.info(
                     "knowledge index %s loaded: %d documents, %d chunks",
@@ -289,7 +398,11 @@ class KnowledgeBase:
                 )
             return self._searcher
 
-    def search(
-        self, query: str, lang: Optional[str] = None, k: int = 3, strictness: float = 1.0
-    ) -> List[SearchResult]:
-        return self.searcher().search(query, lang=lang, k=k, strictness=strictness)
+    def search(self, query: str, lang: Optional[str] = None, k: int = 3) -> List[SearchResult]:
+        return self.searcher().search(query, lang=lang, k=k)
+
+    def answer(self, text: str, lang: str, context=None, k: int = 3):  # noqa: ANN001, ANN201
+        """:func:`knowledge.answering.answer` on the current build (an ``Answer``)."""
+        from knowledge.answering import answer
+
+        return answer(self.searcher(), text, lang, context, k)

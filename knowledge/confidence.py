@@ -1,0 +1,156 @@
+"""Calibrated answer confidence: a logistic regression over retrieval signals, fitted on labelled questions.
+
+Hand-set cosine and margin thresholds cannot tell "a near-scope question the documents do not cover" from "a
+covered question worded unusually". The signals below are measured for every ranked passage; a small logistic
+model, fitted by ``python -m knowledge.calibrate`` on the tuning part of the evaluation set only, turns them
+into the probability that the passage's document answers the question. A passage is answered from when that
+probability reaches the model's threshold, chosen on the same tuning part so that a wrong answer costs more
+than an honest "not covered". The fitted model is a small JSON file kept with the code.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Sequence
+
+MODEL_FILE = Path(__file__).resolve().parent / "confidence_model.json"
+
+FEATURES = (
+    "fused",  # reciprocal-rank-fusion score, scaled so that first in both rankings is 2
+    "cosine",  # question–passage cosine
+    "relevance",  # cosine above the question's mean cosine over passages of the same language
+    "relevance_gap",  # relevance above the best passage of any other document (negative: another is better)
+    "sentence",  # the question's best sentence of the document: cosine above its language's background
+    "sentence_gap",  # that, above the best sentence of any other document
+    "coverage",  # IDF-weighted share of the question's words in the passage
+    "bm25",  # log(1 + BM25)
+    "dense_first",  # the document is the dense ranking's first
+    "lexical_first",  # the document is the lexical ranking's first
+    "agreement",  # dense and lexical rankings have the same first document, and it is this one
+    "own_language",  # the passage is in the question's language, or its document exists in no other
+    "query_units",  # log(1 + the question's length in Chinese-character equivalents)
+)
+
+
+@dataclass(frozen=True)
+class ConfidenceModel:
+    """``p = sigmoid(bias + Σ weight·(x − mean)/scale)``; answer when ``p ≥ threshold``."""
+
+    weights: Dict[str, float]
+    bias: float
+    mean: Dict[str, float]
+    scale: Dict[str, float]
+    threshold: float = 0.5
+    trained_on: Dict = field(default_factory=dict)
+
+    def probability(self, features: Dict[str, float]) -> float:
+        z = self.bias
+        for name, weight in self.weights.items():
+            z += weight * (features.get(name, 0.0) - self.mean[name]) / (self.scale[name] or 1.0)
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def confident(self, features: Dict[str, float]) -> bool:
+        return self.probability(features) >= self.threshold
+
+    def to_dict(self) -> Dict:
+        return {
+            "features": list(self.weights),
+            "weights": self.weights,
+            "bias": self.bias,
+            "mean": self.mean,
+            "scale": self.scale,
+            "threshold": self.threshold,
+            "trained_on": self.trained_on,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Dict) -> ConfidenceModel:
+        return cls(
+            weights={k: float(v) for k, v in data["weights"].items()},
+            bias=float(data["bias"]),
+            mean={k: float(v) for k, v in data["mean"].items()},
+            scale={k: float(v) for k, v in data["scale"].items()},
+            threshold=float(data.get("threshold", 0.5)),
+            trained_on=dict(data.get("trained_on") or {}),
+        )
+
+    @classmethod
+    def prior(cls) -> ConfidenceModel:
+        """A starting point before any fitting: a passage that stands out from the background (by about
+        0.04 of cosine) or stands out a little and holds the question's words."""
+        return cls(
+            weights={"relevance": 1.0, "coverage": 0.5},
+            bias=-2.0,
+            mean={"relevance": 0.0, "coverage": 0.0},
+            scale={"relevance": 0.02, "coverage": 0.25},
+            trained_on={"prior": True},
+        )
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> ConfidenceModel:
+        try:
+            return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise ValueError(
+                f"the confidence model {path} cannot be read ({error}): run 'make calibrate'"
+            ) from error
+
+    def save(self, path: Path = MODEL_FILE) -> None:
+        Path(path).write_text(
+            json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+
+
+def fit(
+    rows: Sequence[Dict[str, float]],
+    labels: Sequence[int],
+    decisions: Sequence[bool],
+    wrong_answer_cost: float = 2.0,
+    regularisation: float = 1.0,
+) -> ConfidenceModel:
+    """Fit weights (L2-regularised logistic regression) on every row, and the threshold that maximises
+    ``right answers − wrong_answer_cost × wrong answers`` over the rows that are decisions (the passage
+    ranked first for a question: answer from it, or say the documents do not cover it)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    matrix = np.array([[row[name] for name in FEATURES] for row in rows], dtype=float)
+    y = np.array(labels, dtype=int)
+    mean = matrix.mean(axis=0)
+    scale = matrix.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=regularisation, max_iter=1000)
+    model.fit((matrix - mean) / scale, y)
+    calibrated = ConfidenceModel(
+        weights={name: float(w) for name, w in zip(FEATURES, model.coef_[0], strict=True)},
+        bias=float(model.intercept_[0]),
+        mean={name: float(m) for name, m in zip(FEATURES, mean, strict=True)},
+        scale={name: float(s) for name, s in zip(FEATURES, scale, strict=True)},
+    )
+    chosen = [i for i, decision in enumerate(decisions) if decision]
+    probabilities = [calibrated.probability(rows[i]) for i in chosen]
+    threshold = best_threshold(probabilities, [labels[i] for i in chosen], wrong_answer_cost)
+    return ConfidenceModel(
+        calibrated.weights, calibrated.bias, calibrated.mean, calibrated.scale, threshold, {"rows": len(rows)}
+    )
+
+
+def best_threshold(probabilities: Sequence[float], labels: Sequence[int], wrong_answer_cost: float) -> float:
+    """The probability cut with the best utility; ties go to the middle of the best interval."""
+    candidates: List[float] = sorted(set(probabilities))
+    best_utility, best_cuts = -math.inf, [0.5]
+    for cut in candidates:
+        right = sum(1 for p, y in zip(probabilities, labels, strict=True) if p >= cut and y)
+        wrong = sum(1 for p, y in zip(probabilities, labels, strict=True) if p >= cut and not y)
+        utility = right - wrong_answer_cost * wrong
+        if utility > best_utility:
+            best_utility, best_cuts = utility, [cut]
+        elif utility == best_utility:
+            best_cuts.append(cut)
+    # Between the last accepted probability and the next lower one, so a nearly equal case is not lost.
+    lowest = min(best_cuts)
+    below = [p for p in candidates if p < lowest]
+    return round((lowest + max(below)) / 2 if below else lowest, 4)
