@@ -1,0 +1,85 @@
+"""From a question (and the conversation's last answer) to what an answer shows: documents and sentences.
+
+One place decides, for the action server, the CLI's hit test and the evaluation alike:
+1. search the question alone;
+2. when it may lean on the conversation (:func:`knowledge.followup.is_follow_up_candidate`) and there was a
+   previous answer, also search it together with the previous question. That reading is taken when it is
+   confident and better than the question alone (alone unanswered, or it stays with the previous answer's
+   document, or it is more probable). A follow-up that leaves the documents' subject ("那请律师多少钱？")
+   is the NLU's to turn away (out_of_scope), before any search;
+3. choose the sentences of the best document that answer it (:mod:`knowledge.excerpts`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import List, Optional
+
+from knowledge import excerpts
+from knowledge.followup import is_follow_up_candidate, with_context
+from knowledge.search import HybridSearcher, SearchResult, clean_query
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the next turn may lean on: the question last answered (as searched) and its document family."""
+
+    question: str
+    family: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    results: List[SearchResult]  # ranked; the first one's sentences are ``excerpt`` when confident
+    excerpt: Optional[excerpts.Excerpt]
+    question: str  # what was searched: the question, or the previous question and the follow-up
+    follow_up: bool  # the question was read with the previous one
+
+    @property
+    def confident(self) -> bool:
+        return bool(self.results) and self.results[0].confident
+
+    @property
+    def context(self) -> Optional[Context]:
+        if not self.confident:
+            return None
+        return Context(self.question, self.results[0].family)
+
+
+def answer(
+    searcher: HybridSearcher, text: str, lang: str, context: Optional[Context] = None, k: int = 3
+) -> Answer:
+    question = clean_query(text)
+    results, vector = searcher.search_with_vector(question, lang, k)
+    follow_up = False
+    if context and is_follow_up_candidate(question):
+        combined = with_context(context.question, question)
+        again, again_vector = searcher.search_with_vector(combined, lang, k)
+        if _continues(results, again, context):
+            results, vector, question, follow_up = again, again_vector, combined, True
+    if not (results and results[0].confident) or vector is None:
+        return Answer(results, None, question, follow_up)
+    best = results[0]
+    rows = searcher.family_rows(best.family, best.chunk.lang)  # the best passage's document, in order
+    scores = [float(s) for s in searcher.build.embeddings[rows] @ vector]
+    excerpt = excerpts.select(
+        searcher.build.chunks,
+        rows,
+        scores,
+        vector,
+        searcher.build.sentence_vectors,
+        searcher.lexical.word_share(question),
+    )
+    shown = dataclasses.replace(best, chunk=searcher.build.chunks[excerpt.row])
+    return Answer([shown, *results[1:]], excerpt, question, follow_up)
+
+
+def _continues(alone: List[SearchResult], together: List[SearchResult], context: Context) -> bool:
+    """Read with the previous question, the follow-up is answered, and better than alone: alone it is not
+    answered, or together it stays with the document of the previous answer, or is more probable."""
+    if not (together and together[0].confident):
+        return False
+    if not (alone and alone[0].confident):
+        return True
+    return together[0].family == context.family or together[0].probability >= alone[0].probability

@@ -1,0 +1,42 @@
+"""Follow-up questions: does a message lean on the conversation before it?
+
+Users ask in several turns: "商业秘密保护点是什么？" then "那怎么找它帮忙？". A message is a follow-up
+candidate when it refers back (那/它/这个/this/that/it/one/they…), is short, or has no topic words of its
+own. Only candidates that are not answered confidently on their own are searched again with the previous
+question (see :mod:`knowledge.answering`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.chunking import text_units
+from knowledge.lexical import query_words
+
+REFERS_BACK_ZH = re.compile(
+    r"^(?:那|那么|那个|那些|这个|这些|这|它|它们|其|该|还有|另外|如果|要是|那如果|然后|再问)|"
+    r"它|它们|这个|那个|这些|那些|上述|该(?:站|点|机构|平台|协议|制度|办法|工作站)|那里|那儿|这里"
+)
+REFERS_BACK_EN = re.compile(
+    r"^(?:and|so|then|also|what about|how about|plus)\b|"
+    r"\b(?:this|that|these|those|it|its|one|they|them|their|there|such|the same|the agreement|the point)\b",
+    re.IGNORECASE,
+)
+SHORT_UNITS = 9  # a question of fewer content units rarely names its topic in full
+
+
+def is_follow_up_candidate(text: str) -> bool:
+    """The message may depend on the previous question (it is then searched with it if alone it fails)."""
+    text = text.strip()
+    if not text:
+        return False
+    if REFERS_BACK_ZH.search(text) or REFERS_BACK_EN.search(text):
+        return True
+    words = query_words(text)
+    return not words or text_units(" ".join(w.strip() for w in words)) < SHORT_UNITS
+
+
+def with_context(previous_question: str, text: str, limit: int = 200) -> str:
+    """The follow-up read together with the question before it (which may itself carry its context)."""
+    previous = previous_question.strip()[-limit:]
+    return f"{previous} {text.strip()}" if previous else text.strip()

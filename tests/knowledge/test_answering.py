@@ -1,0 +1,91 @@
+"""From question to answer on a real small index: the sentences that answer, follow-ups, boilerplate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from knowledge import excerpts
+from knowledge.answering import Context
+from knowledge.chunking import chunk_document
+from knowledge.documents import load_documents
+from knowledge.excerpts import is_boilerplate
+from knowledge.followup import is_follow_up_candidate
+from knowledge.library import KnowledgeLibrary, LibraryConfig
+from knowledge.search import KnowledgeBase, clean_query
+from tests.knowledge.conftest import write_doc
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+
+MEDIATION = (
+    "专利侵权纠纷可以向区市场监督管理局申请行政调解。调解以双方自愿为基础，任何一方都可以拒绝调解。"
+    "申请时需要提交调解申请书、身份证明和纠纷的基本情况。"
+    "调解达成的协议可以向人民法院申请司法确认，确认后一方不履行的，另一方可以申请强制执行。"
+)
+
+
+@pytest.fixture
+def base(corpus: Path, model_dir: str, embedder) -> KnowledgeBase:
+    write_doc(corpus, "zh", "mediation", "专利纠纷行政调解", MEDIATION)
+    library = KnowledgeLibrary(LibraryConfig(corpus, corpus.parent / "index", model_dir), embedder=embedder)
+    library.rebuild()
+    return KnowledgeBase(corpus.parent / "index", model_dir, embedder=embedder)
+
+
+def test_the_excerpt_is_the_sentence_that_answers_not_the_passage_opening(base: KnowledgeBase) -> None:
+    answer = base.answer("调解协议有没有法律效力？", "zh")
+    assert answer.confident and answer.results[0].family == "mediation"
+    assert "司法确认" in answer.excerpt.text
+    assert not answer.excerpt.text.startswith("专利侵权纠纷可以")
+    materials = base.answer("申请调解要交什么材料", "zh")
+    assert "调解申请书" in materials.excerpt.text
+
+
+def test_a_follow_up_is_read_with_the_previous_question(base: KnowledgeBase) -> None:
+    first = base.answer("员工离职带走技术资料，园区有什么帮助", "zh")
+    assert first.confident and first.results[0].family == "secrets"
+    alone = base.answer("那怎么找它帮忙？", "zh")
+    follow = base.answer("那怎么找它帮忙？", "zh", first.context)
+    assert not (alone.confident and alone.results[0].family == "secrets")
+    assert follow.confident and follow.follow_up and follow.results[0].family == "secrets"
+    assert follow.context.family == "secrets" and "员工离职" in follow.context.question
+
+
+def test_a_question_that_stands_alone_keeps_its_own_answer(base: KnowledgeBase) -> None:
+    context = Context("员工离职带走技术资料，园区有什么帮助", "secrets")
+    answer = base.answer("网上发现假冒我们注册商标的商品去哪里举报", "zh", context)
+    assert answer.confident and answer.results[0].family == "report" and not answer.follow_up
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("那需要准备哪些材料？", True),
+        ("它在哪里？", True),
+        ("And is that agreement binding?", True),
+        ("How can my company get help from one?", True),
+        ("专利侵权纠纷的行政调解需要向哪个部门提出申请", False),
+        ("Which authority handles administrative mediation of patent infringement disputes", False),
+    ],
+)
+def test_follow_up_candidates(text: str, expected: bool) -> None:
+    assert is_follow_up_candidate(text) is expected
+
+
+def test_markup_around_a_question_is_not_searched() -> None:
+    assert clean_query("<p>商标侵权&nbsp;怎么<b>举报</b>？</p>") == "商标侵权 怎么 举报 ？"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_document_opens_with_a_chunk_of_boilerplate_only(lang: str) -> None:
+    """Every first chunk of the real knowledge base has sentences an answer can be made of."""
+    documents = [d for d in load_documents(ROOT / "knowledge" / "docs") if d.lang == lang]
+    assert documents
+    for document in documents:
+        first = chunk_document(document)[0]
+        assert "English translation of the Chinese document" not in first.text, document.id
+        shown = excerpts.select([first], [0], [0.8], np.zeros(384), lambda row: None, lambda text: 0.0)
+        assert any(not is_boilerplate(s) for s in shown.sentences), document.id
