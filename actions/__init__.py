@@ -1,4 +1,4 @@
-"""Custom actions run by the Rasa SDK action server (``python -m rasa_sdk --actions actions``).
+"""Custom actions run by the Rasa SDK action server (``python -m actions.server``).
 
 The SDK imports every submodule of this package at start-up and registers each ``Action`` subclass.
 """

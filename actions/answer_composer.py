@@ -1,8 +1,9 @@
-"""Turn search results into a chat answer: whole sentences of the best passage, its source, no LLM.
+"""Turn an answer into a chat message: the sentences that answer the question, their source, no LLM.
 
-Pure functions (no Rasa, no model), so the wording rules are easy to test: the answer is the beginning of the
-best passage cut at a sentence end near a readable length, introduced by the document's title, followed by
-its citation; a second confident passage from another document is offered as "see also".
+Pure functions (no Rasa, no model), so the wording rules are easy to test: the sentences chosen by
+:mod:`knowledge.excerpts`, introduced by the document's title ("关于《…》：" / "About …:" when a follow-up was
+read with the previous question, so the user sees what it was taken to be about), followed by the citation
+of the section they come from; a second confident document is offered as "see also".
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Sequence
 
+from knowledge.answering import Answer
 from knowledge.chunking import split_sentences, text_units
 from knowledge.search import SearchResult
 
@@ -18,12 +20,14 @@ MAX_UNITS = 220  # about 220 Chinese characters or 130 English words
 TEXTS = {
     "zh": {
         "intro": "根据《{title}》：",
+        "about": "关于《{title}》：",
         "source": "来源：{citation}",
         "see_also": "相关内容：《{title}》",
         "other_language": "（以下内容目前只有英文版本。）",
     },
     "en": {
         "intro": 'From "{title}":',
+        "about": 'About "{title}":',
         "source": "Source: {citation}",
         "see_also": 'See also: "{title}"',
         "other_language": "(This passage is available in Chinese only.)",
@@ -71,33 +75,34 @@ def citation_text(result: SearchResult) -> str:
     return f"{parts[0]}（{source}）" if c["lang"] == "zh" else f"{parts[0]} ({source})"
 
 
-def compose_answer(
-    results: Sequence[SearchResult], language: str, source_line: bool = True
-) -> Dict[str, Any]:
-    """Text and citation payload for confident ``results`` (best first), in ``language``.
+def compose_answer(answer: Answer, language: str, source_line: bool = True) -> Dict[str, Any]:
+    """Text and citation payload for a confident ``answer``, in ``language``.
 
     ``source_line=False`` leaves the "Source:" line out of the text, for clients that list the
     citations themselves.
     """
     texts = TEXTS[language]
+    results = answer.results
     best = results[0]
+    shown = answer.excerpt.text if answer.excerpt else excerpt(best.chunk.text)
     lines = []
     if best.chunk.lang != language:
         lines.append(texts["other_language"])
-    lines.append(texts["intro"].format(title=best.chunk.title))
-    lines.append(excerpt(best.chunk.text))
+    lines.append(texts["about" if answer.follow_up else "intro"].format(title=best.chunk.title))
+    lines.append(shown)
     if source_line:
         lines.append(texts["source"].format(citation=citation_text(best)))
     cited = [best]
-    best_family = best.chunk.translation_of or best.chunk.doc_id
     for other in results[1:]:
-        if other.confident and (other.chunk.translation_of or other.chunk.doc_id) != best_family:
+        if other.confident and other.family != best.family:
             lines.append(texts["see_also"].format(title=other.chunk.title))
             cited.append(other)
             break
+    excerpts = [excerpt(shown, 120)] + [excerpt(r.chunk.text, 120) for r in cited[1:]]
     return {
         "text": "\n".join(lines),
         "citations": [
-            {**r.citation, "chunk_id": r.chunk.chunk_id, "excerpt": excerpt(r.chunk.text, 120)} for r in cited
+            {**r.citation, "chunk_id": r.chunk.chunk_id, "excerpt": text}
+            for r, text in zip(cited, excerpts, strict=True)
         ],
     }

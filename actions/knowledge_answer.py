@@ -1,9 +1,11 @@
 """``action_answer_from_knowledge``: answer a policy question from the knowledge base, with its source.
 
 Search runs in a worker thread (query encoding is CPU work) so the action server keeps serving other
-conversations. The knowledge base reloads by itself when staff publish a new index. Below the confidence
-threshold the user hears honestly that the documents do not cover the question; a missing or broken index
-gets a polite "temporarily unavailable" and an error in the log. Never an unrelated passage.
+conversations. The knowledge base reloads by itself when staff publish a new index. A follow-up ("那需要什么
+材料？") is read with the question the last answer answered, kept in the ``knowledge_question`` and
+``knowledge_doc`` slots. Below the calibrated confidence the user hears honestly that the documents do not
+cover the question; a missing or broken index gets a polite "temporarily unavailable" and an error in the
+log. Never an unrelated passage.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import weakref
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_composer import compose_answer
@@ -23,6 +26,7 @@ from actions.buttons import ask_something_else_button, open_ticket_button
 from actions.channel import renders_citations
 from actions.language import conversation_language
 from actions.settings import get_settings
+from knowledge.answering import Answer, Context
 from knowledge.errors import KnowledgeError
 from knowledge.search import KnowledgeBase
 
@@ -39,14 +43,20 @@ _search_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Sema
 )
 
 
-async def _search(text: str, language: str, strictness: float) -> list:
+async def _answer(text: str, language: str, context: Optional[Context]) -> Answer:
     loop = asyncio.get_running_loop()
     slot = _search_slots.setdefault(loop, asyncio.Semaphore(1))
     async with slot:
-        return await asyncio.to_thread(knowledge_base().search, text, language, 3, strictness)
+        return await asyncio.to_thread(knowledge_base().answer, text, language, context)
 
 
-NLU_SURE = 0.8  # intent confidence above which the question is taken to be about IP protection
+def conversation_context(tracker: Tracker) -> Optional[Context]:
+    """What the last knowledge answer of this conversation answered, if there was one."""
+    question, doc = tracker.get_slot("knowledge_question"), tracker.get_slot("knowledge_doc")
+    if isinstance(question, str) and question and isinstance(doc, str) and doc:
+        return Context(question, doc)
+    return None
+
 
 QUESTION_LIKE = re.compile(
     r"[?？]|怎么|怎样|如何|什么|哪|吗|能否|可否|是否|有没有|可以|请问|咨询|多少|为啥|为什么|"
@@ -100,11 +110,8 @@ class ActionAnswerFromKnowledge(Action):
         if intent == "nlu_fallback" and not looks_like_a_question(text):
             dispatcher.utter_message(response="utter_default")
             return []
-        # When the NLU is sure this is a policy question, a weaker match is still worth showing.
-        nlu_sure = intent == "ask_policy" and (message.get("intent") or {}).get("confidence", 0) >= NLU_SURE
-        strictness = get_settings().lenient_strictness if nlu_sure else 1.0
         try:
-            results = await _search(text, language, strictness)
+            answer = await _answer(text, language, conversation_context(tracker))
         except KnowledgeError as error:
             logger.error("knowledge base unavailable: %s", error)
             dispatcher.utter_message(response="utter_knowledge_unavailable", buttons=offer_buttons(language))
@@ -114,26 +121,21 @@ class ActionAnswerFromKnowledge(Action):
             dispatcher.utter_message(response="utter_knowledge_unavailable", buttons=offer_buttons(language))
             return []
         logger.info(
-            "knowledge search lang=%s intent=%s results=%s",
+            "knowledge search lang=%s intent=%s follow_up=%s results=%s",
             language,
             intent,
-            [
-                (
-                    r.chunk.chunk_id,
-                    round(r.dense_score, 3),
-                    round(r.relevance, 3),
-                    round(r.coverage, 2),
-                    r.confident,
-                )
-                for r in results
-            ],
+            answer.follow_up,
+            [(r.chunk.chunk_id, round(r.probability, 3), r.confident) for r in answer.results],
         )
-        if not results or not results[0].confident:
+        if not answer.confident:
             dispatcher.utter_message(response="utter_knowledge_not_found", buttons=offer_buttons(language))
             return []
-        answer = compose_answer(results, language, source_line=not renders_citations(tracker))
-        dispatcher.utter_message(text=answer["text"], buttons=offer_buttons(language))
+        composed = compose_answer(answer, language, source_line=not renders_citations(tracker))
+        # Text, buttons and citations travel as one bot message, so no client can show one without the other.
         dispatcher.utter_message(
-            json_message={"type": "citations", "language": language, "citations": answer["citations"]}
+            text=composed["text"],
+            buttons=offer_buttons(language),
+            json_message={"type": "citations", "language": language, "citations": composed["citations"]},
         )
-        return []
+        context = answer.context
+        return [SlotSet("knowledge_question", context.question), SlotSet("knowledge_doc", context.family)]

@@ -38,7 +38,7 @@ class Workstation:
         return self.name[language]
 
     def describe(self, language: str) -> str:
-        """Name, address, hours, phone and services, one line each, with the example marker where it applies."""
+        """Name, address, hours, phone and services, one line each, with the example marker where due."""
         marker = ("（示例）" if language == "zh" else " (example)") if self.example else ""
         phone_label = "电话" if language == "zh" else "Phone"
         services_label = "受理事项" if language == "zh" else "Services"

@@ -112,7 +112,7 @@ def actions_command(port: int) -> List[str]:
     return [
         str(ACTIONS_VENV / "bin" / "python"),
         "-m",
-        "rasa_sdk",
+        "actions.server",  # rasa-sdk's server, warmed up before it reports healthy
         "--actions",
         "actions",
         "--port",

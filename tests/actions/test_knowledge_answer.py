@@ -25,10 +25,11 @@ def tracker(
     intent: str = "ask_policy",
     confidence: float = 0.9,
     metadata: dict | None = None,
+    slots: dict | None = None,
 ) -> Tracker:
     return Tracker(
         sender_id="t",
-        slots={"language": language},
+        slots={"language": language, **(slots or {})},
         latest_message={"text": text, "intent": {"name": intent, "confidence": confidence}},
         events=[{"event": "user", "text": text, "metadata": metadata or {}}],
         paused=False,
@@ -38,58 +39,73 @@ def tracker(
     )
 
 
-def run(
+def run_with_events(
     text: str,
     language: str,
     intent: str = "ask_policy",
     confidence: float = 0.9,
     metadata: dict | None = None,
-) -> list[dict]:
+    slots: dict | None = None,
+) -> tuple[list[dict], list[dict]]:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(
-        ActionAnswerFromKnowledge().run(dispatcher, tracker(text, language, intent, confidence, metadata), {})
+        ActionAnswerFromKnowledge().run(
+            dispatcher, tracker(text, language, intent, confidence, metadata, slots), {}
+        )
     )
-    assert events == []
-    return dispatcher.messages
+    return dispatcher.messages, events
+
+
+def run(text: str, language: str, **kwargs) -> list[dict]:
+    """The messages; an answer (with citations) remembers what it answered for a follow-up, nothing else does."""
+    messages, events = run_with_events(text, language, **kwargs)
+    answered = any((m.get("custom") or {}).get("citations") for m in messages)
+    if answered:
+        cited = messages[0]["custom"]["citations"][0]["doc_id"]
+        assert {e["name"]: e["value"] for e in events}["knowledge_doc"] == cited
+        assert {e["name"] for e in events} == {"knowledge_question", "knowledge_doc"}
+    else:
+        assert events == []
+    return messages
 
 
 @pytest.fixture
 def live_base(corpus: Path, model_dir: str, embedder, monkeypatch) -> KnowledgeLibrary:
     library = KnowledgeLibrary(LibraryConfig(corpus, corpus.parent / "index", model_dir), embedder=embedder)
     library.rebuild()
-    base = KnowledgeBase(corpus.parent / "index", model_dir)
-    base.embedder = embedder
+    base = KnowledgeBase(corpus.parent / "index", model_dir, embedder=embedder)
     monkeypatch.setattr(knowledge_answer, "_base", base)
     return library
 
 
 def test_chinese_question_gets_a_chinese_answer_with_its_source(live_base) -> None:
-    text_message, custom = run("假冒我们注册商标的商品去哪里举报", "zh")
-    assert text_message["text"].startswith("根据《商标侵权举报》：")
-    assert "来源：商标侵权举报（test corpus）" in text_message["text"]
-    assert [b["payload"] for b in text_message["buttons"]] == ["/open_ticket", "/ask_something_else"]
-    citation = custom["custom"]["citations"][0]
+    [message] = run("假冒我们注册商标的商品去哪里举报", "zh")  # text, buttons and citations together
+    assert message["text"].startswith("根据《商标侵权举报》：")
+    assert "来源：商标侵权举报（test corpus）" in message["text"]
+    assert [b["payload"] for b in message["buttons"]] == ["/open_ticket", "/ask_something_else"]
+    assert message["custom"]["type"] == "citations" and message["custom"]["language"] == "zh"
+    citation = message["custom"]["citations"][0]
     assert citation["doc_id"] == "report" and citation["lang"] == "zh" and citation["source"] == "test corpus"
 
 
 def test_a_client_that_lists_the_sources_itself_gets_no_source_line(live_base) -> None:
-    text_message, custom = run("假冒我们注册商标的商品去哪里举报", "zh", metadata={"renders": ["citations"]})
-    assert text_message["text"].startswith("根据《商标侵权举报》：")
-    assert "来源" not in text_message["text"]
-    assert custom["custom"]["citations"][0]["doc_id"] == "report"
+    [message] = run("假冒我们注册商标的商品去哪里举报", "zh", metadata={"renders": ["citations"]})
+    assert message["text"].startswith("根据《商标侵权举报》：")
+    assert "来源" not in message["text"]
+    assert message["custom"]["citations"][0]["doc_id"] == "report"
 
 
 def test_english_question_gets_an_english_answer(live_base) -> None:
-    text_message, custom = run("can a confirmed mediation agreement be enforced", "en")
-    assert text_message["text"].startswith('From "Administrative mediation of patent disputes":')
-    assert custom["custom"]["language"] == "en"
-    assert custom["custom"]["citations"][0]["lang"] == "en"
+    [message] = run("can a confirmed mediation agreement be enforced", "en")
+    assert message["text"].startswith('From "Administrative mediation of patent disputes":')
+    assert message["custom"]["language"] == "en"
+    assert message["custom"]["citations"][0]["lang"] == "en"
 
 
 def test_english_question_answered_by_a_chinese_only_document_says_so(live_base) -> None:
-    text_message, custom = run("a former employee took our customer list and confidential data", "en")
-    assert text_message["text"].startswith("(This passage is available in Chinese only.)")
-    assert custom["custom"]["citations"][0]["doc_id"] == "secrets"
+    [message] = run("how does the park's trade secret protection point help firms", "en")
+    assert message["text"].startswith("(This passage is available in Chinese only.)")
+    assert message["custom"]["citations"][0]["doc_id"] == "secrets"
 
 
 @pytest.mark.parametrize(
@@ -111,17 +127,15 @@ def test_staff_changes_are_answered_without_a_restart(live_base: KnowledgeLibrar
         "展会期间发现展品侵犯专利权的，可以向展会知识产权投诉站投诉。",
     )
     live_base.rebuild()
-    text_message, _ = run("展会上发现展品侵犯我们的专利", "zh")
-    assert text_message["text"].startswith("根据《展会知识产权保护》")
+    [message] = run("展会上发现展品侵犯我们的专利", "zh")
+    assert message["text"].startswith("根据《展会知识产权保护》")
 
 
 def test_nlu_fallback_searches_only_question_like_messages(live_base) -> None:
     [message] = run("asdf qwer", "en", intent="nlu_fallback")
     assert message["response"] == "utter_default"
-    text_message, _ = run(
-        "what should I prepare to report fake trademark goods?", "en", intent="nlu_fallback"
-    )
-    assert text_message["text"].startswith('From "Reporting trademark infringement"')
+    [message] = run("what should I prepare to report fake trademark goods?", "en", intent="nlu_fallback")
+    assert message["text"].startswith('From "Reporting trademark infringement"')
 
 
 def test_a_missing_index_gets_a_polite_unavailable_reply(tmp_path: Path, model_dir, monkeypatch) -> None:

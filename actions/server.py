@@ -1,0 +1,89 @@
+"""The action server, warm before it reports healthy: ``python -m actions.server --port 5055``.
+
+``python -m rasa_sdk`` loads the embedding model and the index on the first question, which then takes
+~15 s. This starts the same rasa-sdk server (same arguments, same app), but each worker loads the knowledge
+base and answers one question in each language before it accepts connections, so ``/health`` answers only
+when the first real answer will be as fast as the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from functools import partial
+from typing import Any, List, Optional
+
+from rasa_sdk import utils
+from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
+from rasa_sdk.endpoint import create_app_for_serve, create_argument_parser, create_ssl_config
+from rasa_sdk.executor import ActionExecutor
+from sanic import Sanic
+from sanic.worker.loader import AppLoader
+
+logger = logging.getLogger("actions.server")  # also when run as __main__
+
+WARM_UP_QUESTIONS = (("商标侵权怎么举报？", "zh"), ("How do I report a counterfeit trademark?", "en"))
+
+
+def warm_up() -> float:
+    """Load the model and the index and answer a question in each language; the seconds it took."""
+    from actions.knowledge_answer import knowledge_base
+
+    started = time.monotonic()
+    base = knowledge_base()
+    try:
+        for text, language in WARM_UP_QUESTIONS:
+            base.answer(text, language)
+    except Exception as error:  # a missing index is reported per question, politely; serve anyway
+        logger.error("knowledge base not warmed up: %s", error)
+    seconds = time.monotonic() - started
+    logger.info("knowledge base warm in %.1f s", seconds)
+    return seconds
+
+
+async def _warm_up_listener(app: Sanic, loop: Any) -> None:
+    await loop.run_in_executor(None, warm_up)
+
+
+def create_warm_app(executor: ActionExecutor, **kwargs: Any) -> Sanic:
+    """rasa-sdk's app with the warm-up run before the worker starts serving."""
+    app = create_app_for_serve(executor, **kwargs)
+    app.register_listener(_warm_up_listener, "before_server_start")
+    return app
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    """As ``python -m rasa_sdk`` does (same arguments and logging), with :func:`create_warm_app`."""
+    args = create_argument_parser().parse_args(argv)
+    utils.configure_colored_logging(args.loglevel)
+    utils.configure_file_logging(
+        logging.getLogger(APPLICATION_ROOT_LOGGER_NAME),
+        args.log_file,
+        args.loglevel,
+        args.logging_config_file,
+    )
+    utils.update_sanic_log_level()
+    executor = ActionExecutor()
+    executor.register_package(args.actions_module or args.actions or "actions")
+    loader = AppLoader(
+        factory=partial(
+            create_warm_app,
+            executor,
+            cors_origins=args.cors,
+            auto_reload=args.auto_reload,
+            endpoints=args.endpoints,
+        )
+    )
+    app = loader.load()
+    app.prepare(
+        host=os.environ.get("SANIC_HOST", "0.0.0.0"),
+        port=args.port,
+        ssl=create_ssl_config(args.ssl_certificate, args.ssl_keyfile, args.ssl_password),
+        workers=utils.number_of_sanic_workers(),
+    )
+    Sanic.serve(primary=app, app_loader=loader)
+
+
+if __name__ == "__main__":
+    main()
