@@ -25,7 +25,7 @@ export HF_HUB_DISABLE_PROGRESS_BARS := 1
 export TOKENIZERS_PARALLELISM := false
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help run run-prod test test-reliability eval bench venvs venv-rasa venv-actions build train model index web lint test-bot test-python \
+.PHONY: help run run-prod test test-reliability eval calibrate bench venvs venv-rasa venv-actions build train model index web lint test-bot test-python \
 	system-deps clean
 
 help:
@@ -33,7 +33,8 @@ help:
 	@echo "make test   install what is missing, train if needed, run every check and test"
 	@echo "make run-prod  the production shape: PostgreSQL, Redis, 2 Rasa + 2 action servers behind nginx"
 	@echo "make test-reliability  fault, hostile-input and load tests against the production shape"
-	@echo "make eval   retrieval quality on knowledge/eval/questions.yml, then every question over live REST"
+	@echo "make eval   answer quality on knowledge/eval/ (tuning and held-out parts apart), offline then over live REST"
+	@echo "make calibrate  fit the answer-confidence model on the tuning part (knowledge/confidence_model.json)"
 	@echo "make bench  quality, latency, memory and scale figures: var/bench/results.json and results.png"
 	@echo "make venvs  create/refresh .venv-rasa and .venv-actions from requirements/*.lock"
 	@echo "make build  install what is missing and build the Rasa model, embedding model and index (side by side)"
@@ -122,6 +123,11 @@ test: system-deps lint test-bot test-python
 
 eval: build
 	$(ACTIONS_PY) -m knowledge.evaluate --live --misses --json var/eval/results.json
+
+# The answer-confidence model is fitted on the tuning part only and kept with the code; the held-out part
+# is measured, never fitted on. Run it after changing the retrieval, the documents at large, or tuning.yml.
+calibrate: index
+	$(ACTIONS_PY) -m knowledge.calibrate
 
 # Benchmarks (bench/): retrieval side by side, REST latency under load, memory, scale, setup times.
 bench: build
