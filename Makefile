@@ -126,7 +126,7 @@ eval: build
 
 # The answer-confidence model is fitted on the tuning part only and kept with the code; the held-out part
 # is measured, never fitted on. Run it after changing the retrieval, the documents at large, or tuning.yml.
-calibrate: index
+calibrate: index train
 	$(ACTIONS_PY) -m knowledge.calibrate
 
 # Benchmarks (bench/): retrieval side by side, REST latency under load, memory, scale, setup times.

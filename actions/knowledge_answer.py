@@ -43,11 +43,26 @@ _search_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Sema
 )
 
 
-async def _answer(text: str, language: str, context: Optional[Context]) -> Answer:
+async def _answer(
+    text: str, language: str, context: Optional[Context], nlu_policy: Optional[float]
+) -> Answer:
     loop = asyncio.get_running_loop()
     slot = _search_slots.setdefault(loop, asyncio.Semaphore(1))
     async with slot:
-        return await asyncio.to_thread(knowledge_base().answer, text, language, context)
+        return await asyncio.to_thread(knowledge_base().answer, text, language, context, 3, nlu_policy)
+
+
+def policy_confidence(message: Dict[str, Any]) -> Optional[float]:
+    """The NLU's confidence that the message is a policy question (``ask_policy`` in its intent ranking),
+    one of the signals of the answer confidence; None when the message carries no NLU result."""
+    ranking = message.get("intent_ranking") or []
+    for item in ranking:
+        if item.get("name") == "ask_policy":
+            return float(item.get("confidence") or 0.0)
+    intent = message.get("intent") or {}
+    if intent.get("name") == "ask_policy":
+        return float(intent.get("confidence") or 0.0)
+    return 0.0 if ranking or intent.get("name") else None
 
 
 def conversation_context(tracker: Tracker) -> Optional[Context]:
@@ -111,7 +126,7 @@ class ActionAnswerFromKnowledge(Action):
             dispatcher.utter_message(response="utter_default")
             return []
         try:
-            answer = await _answer(text, language, conversation_context(tracker))
+            answer = await _answer(text, language, conversation_context(tracker), policy_confidence(message))
         except KnowledgeError as error:
             logger.error("knowledge base unavailable: %s", error)
             dispatcher.utter_message(response="utter_knowledge_unavailable", buttons=offer_buttons(language))

@@ -48,14 +48,20 @@ class Answer:
 
 
 def answer(
-    searcher: HybridSearcher, text: str, lang: str, context: Optional[Context] = None, k: int = 3
+    searcher: HybridSearcher,
+    text: str,
+    lang: str,
+    context: Optional[Context] = None,
+    k: int = 3,
+    nlu_policy: Optional[float] = None,
 ) -> Answer:
+    """``nlu_policy``: the NLU's confidence that the message is a policy question (None: no NLU in front)."""
     question = clean_query(text)
-    results, vector = searcher.search_with_vector(question, lang, k)
+    results, vector = searcher.search_with_vector(question, lang, k, nlu_policy=nlu_policy)
     follow_up = False
     if context and is_follow_up_candidate(question):
         combined = with_context(context.question, question)
-        again, again_vector = searcher.search_with_vector(combined, lang, k)
+        again, again_vector = searcher.search_with_vector(combined, lang, k, nlu_policy=nlu_policy)
         if _continues(results, again, context):
             results, vector, question, follow_up = again, again_vector, combined, True
     if not (results and results[0].confident) or vector is None:

@@ -16,6 +16,7 @@ from typing import Dict, List, Optional, Tuple
 
 from knowledge import eval_set
 from knowledge.confidence import MODEL_FILE, ConfidenceModel, fit
+from knowledge.eval_nlu import policy_scores
 from knowledge.evaluate import print_summary, run, summarise
 from knowledge.followup import with_context
 from knowledge.search import HybridSearcher, KnowledgeBase
@@ -24,7 +25,7 @@ ROUNDS = 3
 
 
 def training_rows(
-    searcher: HybridSearcher, part: str = "tuning"
+    searcher: HybridSearcher, nlu: Dict[str, float], part: str = "tuning"
 ) -> Tuple[List[Dict[str, float]], List[int], List[bool]]:
     """Features of the top passages of every turn, their labels, and which rows are ranked first."""
     rows: List[Dict[str, float]] = []
@@ -37,7 +38,8 @@ def training_rows(
             if question.follow_up and previous:
                 queries.append(with_context(previous, question.text))
             for query in queries:
-                for rank, result in enumerate(searcher.search(query, question.lang, k=3)):
+                results = searcher.search(query, question.lang, k=3, nlu_policy=nlu[question.text])
+                for rank, result in enumerate(results):
                     rows.append(result.features)
                     labels.append(int(result.family in question.expect))
                     decisions.append(rank == 0)
@@ -61,9 +63,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     )
     searcher = base.searcher()
     model = ConfidenceModel.prior()
+    everything = eval_set.load()
+    nlu = policy_scores([q.text for q in eval_set.questions(everything)])  # the NLU's view of each message
     for round_number in range(1, ROUNDS + 1):
         searcher.confidence = model
-        rows, labels, decisions = training_rows(searcher)
+        rows, labels, decisions = training_rows(searcher, nlu)
         model = fit(rows, labels, decisions, wrong_answer_cost=args.wrong_answer_cost)
         print(f"round {round_number}: {len(rows)} rows ({sum(labels)} positive), threshold {model.threshold}")
     model = ConfidenceModel(
@@ -88,7 +92,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     for part in eval_set.PARTS:
         conversations = eval_set.load([part])
         if conversations:
-            print_summary(part, summarise(run(base, conversations)), "offline")
+            print_summary(part, summarise(run(base, conversations, nlu=nlu)), "offline")
     return 0
 
 

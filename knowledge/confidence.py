@@ -32,12 +32,14 @@ FEATURES = (
     "agreement",  # dense and lexical rankings have the same first document, and it is this one
     "own_language",  # the passage is in the question's language, or its document exists in no other
     "query_units",  # log(1 + the question's length in Chinese-character equivalents)
+    "nlu_policy",  # the NLU's confidence that the message is a policy question (neutral when absent)
 )
 
 
 @dataclass(frozen=True)
 class ConfidenceModel:
-    """``p = sigmoid(bias + Σ weight·(x − mean)/scale)``; answer when ``p ≥ threshold``."""
+    """``p = sigmoid(bias + Σ weight·(x − mean)/scale)``; answer when ``p ≥ threshold``. A feature that is
+    absent (the NLU's confidence, where no NLU is in front) counts as its mean: neutral."""
 
     weights: Dict[str, float]
     bias: float
@@ -49,7 +51,7 @@ class ConfidenceModel:
     def probability(self, features: Dict[str, float]) -> float:
         z = self.bias
         for name, weight in self.weights.items():
-            z += weight * (features.get(name, 0.0) - self.mean[name]) / (self.scale[name] or 1.0)
+            z += weight * (features.get(name, self.mean[name]) - self.mean[name]) / (self.scale[name] or 1.0)
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def confident(self, features: Dict[str, float]) -> bool:
@@ -117,7 +119,8 @@ def fit(
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    matrix = np.array([[row[name] for name in FEATURES] for row in rows], dtype=float)
+    names = [name for name in FEATURES if all(name in row for row in rows)]
+    matrix = np.array([[row[name] for name in names] for row in rows], dtype=float)
     y = np.array(labels, dtype=int)
     mean = matrix.mean(axis=0)
     scale = matrix.std(axis=0)
@@ -125,10 +128,10 @@ def fit(
     model = LogisticRegression(C=regularisation, max_iter=1000)
     model.fit((matrix - mean) / scale, y)
     calibrated = ConfidenceModel(
-        weights={name: float(w) for name, w in zip(FEATURES, model.coef_[0], strict=True)},
+        weights={name: float(w) for name, w in zip(names, model.coef_[0], strict=True)},
         bias=float(model.intercept_[0]),
-        mean={name: float(m) for name, m in zip(FEATURES, mean, strict=True)},
-        scale={name: float(s) for name, s in zip(FEATURES, scale, strict=True)},
+        mean={name: float(m) for name, m in zip(names, mean, strict=True)},
+        scale={name: float(s) for name, s in zip(names, scale, strict=True)},
     )
     chosen = [i for i, decision in enumerate(decisions) if decision]
     probabilities = [calibrated.probability(rows[i]) for i in chosen]

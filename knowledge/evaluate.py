@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from knowledge import eval_set
+from knowledge.eval_nlu import policy_scores
 from knowledge.eval_set import Conversation, Question
 from knowledge.search import KnowledgeBase, query_language
 
@@ -51,14 +52,20 @@ class Outcome:
         return not self.confident
 
 
-def run(base: KnowledgeBase, conversations: Sequence[Conversation], k: int = 3) -> List[Outcome]:
-    """Every turn answered offline, each conversation carrying its context from turn to turn."""
+def run(
+    base: KnowledgeBase,
+    conversations: Sequence[Conversation],
+    k: int = 3,
+    nlu: Optional[Dict[str, float]] = None,
+) -> List[Outcome]:
+    """Every turn answered offline, each conversation carrying its context from turn to turn; ``nlu`` gives
+    the NLU's confidence that a message is a policy question (see :mod:`knowledge.eval_nlu`)."""
     outcomes = []
     for conversation in conversations:
         context = None
         for question in conversation.turns:
             started = time.perf_counter()
-            answer = base.answer(question.text, question.lang, context, k)
+            answer = base.answer(question.text, question.lang, context, k, (nlu or {}).get(question.text))
             seconds = time.perf_counter() - started
             outcomes.append(Outcome(question, [r.family for r in answer.results], answer.confident, seconds))
             context = answer.context or context
@@ -198,14 +205,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument(
         "--live", action="store_true", help="also ask every conversation over REST (starts both servers)"
     )
+    parser.add_argument("--no-nlu", action="store_true", help="offline without the trained NLU's confidence")
     args = parser.parse_args(argv)
     parts = list(eval_set.PARTS) if args.part == "both" else [args.part]
     base = KnowledgeBase.from_settings(get_settings())
     base.searcher()  # load before timing
     figures: Dict[str, Dict] = {}
+    nlu = None if args.no_nlu else policy_scores([q.text for q in eval_set.questions(eval_set.load(parts))])
     for part in parts:
         conversations = eval_set.load([part])
-        outcomes = run(base, conversations)
+        outcomes = run(base, conversations, nlu=nlu)
         figures[part] = {"offline": summarise(outcomes)}
         print_summary(part, figures[part]["offline"], "offline")
         if args.misses:

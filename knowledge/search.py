@@ -198,13 +198,27 @@ class HybridSearcher:
         }
 
     def search(
-        self, query: str, lang: Optional[str] = None, k: int = 3, per_document: bool = True
+        self,
+        query: str,
+        lang: Optional[str] = None,
+        k: int = 3,
+        per_document: bool = True,
+        nlu_policy: Optional[float] = None,
     ) -> List[SearchResult]:
-        """Best passages for ``query``: in ``lang`` first when one of them is confident, else any language."""
-        return self.search_with_vector(query, lang, k, per_document)[0]
+        """Best passages for ``query``: in ``lang`` first when one of them is confident, else any language.
+
+        ``nlu_policy`` is the NLU's confidence that the message is a policy question, when there is an NLU
+        in front (the action server); without it the confidence model treats that signal as neutral.
+        """
+        return self.search_with_vector(query, lang, k, per_document, nlu_policy)[0]
 
     def search_with_vector(
-        self, query: str, lang: Optional[str] = None, k: int = 3, per_document: bool = True
+        self,
+        query: str,
+        lang: Optional[str] = None,
+        k: int = 3,
+        per_document: bool = True,
+        nlu_policy: Optional[float] = None,
     ) -> Tuple[List[SearchResult], Optional[np.ndarray]]:
         """:meth:`search`, and the query's embedding (for choosing the sentences of an answer)."""
         query = clean_query(query)
@@ -256,6 +270,8 @@ class HybridSearcher:
                 hit.score if hit else 0.0,
             )
             features["fused"] = fused_score * (RRF_K + 1)
+            if nlu_policy is not None:
+                features["nlu_policy"] = nlu_policy
             # Only a passage whose document also exists in the question's language is "the other language".
             chunk = self.build.chunks[row]
             features["own_language"] = float(
@@ -398,11 +414,13 @@ class KnowledgeBase:
                 )
             return self._searcher
 
-    def search(self, query: str, lang: Optional[str] = None, k: int = 3) -> List[SearchResult]:
-        return self.searcher().search(query, lang=lang, k=k)
+    def search(
+        self, query: str, lang: Optional[str] = None, k: int = 3, nlu_policy: Optional[float] = None
+    ) -> List[SearchResult]:
+        return self.searcher().search(query, lang=lang, k=k, nlu_policy=nlu_policy)
 
-    def answer(self, text: str, lang: str, context=None, k: int = 3):  # noqa: ANN001, ANN201
+    def answer(self, text: str, lang: str, context=None, k: int = 3, nlu_policy: Optional[float] = None):  # noqa: ANN001, ANN201
         """:func:`knowledge.answering.answer` on the current build (an ``Answer``)."""
         from knowledge.answering import answer
 
-        return answer(self.searcher(), text, lang, context, k)
+        return answer(self.searcher(), text, lang, context, k, nlu_policy)

@@ -1,0 +1,47 @@
+"""The NLU's view of the evaluation questions: how sure the trained Rasa model is that each is a policy question.
+
+The action server receives that confidence with every message (``intent_ranking``) and the answer-confidence
+model uses it, so fitting and offline evaluation need it too. The Rasa model lives in the other venv, so it is
+asked once per set of questions through ``bot.nlu_scores`` and the answers are cached next to the model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Dict, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+RASA_MODEL = ROOT / "var" / "rasa" / "models" / "current.tar.gz"
+
+
+def policy_scores(texts: Sequence[str], model: Path = RASA_MODEL) -> Dict[str, float]:
+    """``text -> confidence of ask_policy`` for every text (the model's verdict on each message alone)."""
+    if not model.is_file():
+        raise FileNotFoundError(f"no trained Rasa model at {model}: run 'make train'")
+    unique = sorted(set(texts))
+    key = hashlib.sha256(model.read_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256("\n".join(unique).encode()).hexdigest()[:16]
+    cache = model.parent / f"nlu-scores-{key}-{digest}.json"
+    if not cache.is_file():
+        with tempfile.TemporaryDirectory() as work:
+            source, target = Path(work) / "texts.json", Path(work) / "scores.json"
+            source.write_text(json.dumps(unique, ensure_ascii=False), encoding="utf-8")
+            env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false"}
+            subprocess.run(
+                [str(RASA_PYTHON), "-m", "bot.nlu_scores", str(model), str(source), str(target)],
+                check=True,
+                env=env,
+                stdout=subprocess.DEVNULL,
+            )
+            scores = json.loads(target.read_text(encoding="utf-8"))
+        cache.write_text(
+            json.dumps({t: s["policy"] for t, s in zip(unique, scores, strict=True)}, ensure_ascii=False),
+            encoding="utf-8",
+        )
+    return json.loads(cache.read_text(encoding="utf-8"))
