@@ -1,4 +1,4 @@
-"""The NLU's view of the evaluation questions: how sure the trained Rasa model is that each is a policy question.
+"""The NLU's view of the evaluation questions: how sure the trained Rasa model is that each is about policy.
 
 The action server receives that confidence with every message (``intent_ranking``) and the answer-confidence
 model uses it, so fitting and offline evaluation need it too. The Rasa model lives in the other venv, so it is

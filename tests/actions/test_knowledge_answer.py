@@ -176,3 +176,22 @@ def test_excerpt_keeps_list_items_on_their_own_lines() -> None:
     assert (
         excerpt("需要准备：\n1、权利证明。\n2、侵权证据。", 200) == "需要准备：\n1、权利证明。\n2、侵权证据。"
     )
+
+
+def test_a_follow_up_is_answered_with_the_previous_question_and_says_what_it_took_it_to_be_about(
+    live_base,
+) -> None:
+    messages, events = run_with_events("员工离职带走技术资料，园区有什么帮助", "zh")
+    assert messages[0]["custom"]["citations"][0]["doc_id"] == "secrets"
+    slots = {e["name"]: e["value"] for e in events}
+    [message] = run("那怎么找它帮忙？", "zh", slots=slots)
+    assert message["text"].startswith("关于《商业秘密保护点》：")
+    assert message["custom"]["citations"][0]["doc_id"] == "secrets"
+
+
+def test_the_nlu_confidence_comes_from_the_intent_ranking() -> None:
+    ranking = [{"name": "out_of_scope", "confidence": 0.7}, {"name": "ask_policy", "confidence": 0.3}]
+    assert knowledge_answer.policy_confidence({"intent": ranking[0], "intent_ranking": ranking}) == 0.3
+    assert knowledge_answer.policy_confidence({"intent": {"name": "ask_policy", "confidence": 0.9}}) == 0.9
+    assert knowledge_answer.policy_confidence({"intent": {"name": "greet", "confidence": 1.0}}) == 0.0
+    assert knowledge_answer.policy_confidence({}) is None
