@@ -8,10 +8,15 @@ Pure functions with no Rasa import, so the rule is easy to test and to reuse. Th
    the bureau's main language);
 3. otherwise the page language sent as message metadata (``{"language": "en"}`` or ``"en-US"``);
 4. otherwise no decision (``None``): the conversation keeps its current language.
+
+``normalize_text`` is applied first: text pasted from a web page or a rich-text box arrives wrapped in
+markup (``<p>商标侵权怎么举报？</p>``, ``&nbsp;``), and tag names or attributes are not English words.
+The same function gives the NLU pipeline its input (``bot/components/normalizer.py``).
 """
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any, Mapping, Optional
 
@@ -21,10 +26,47 @@ SUPPORTED = (ZH, EN)
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# An assistance ticket's number, as the ticket store makes it (PT-20261127-0042), also typed with spaces
+# or right after Chinese text ("工单PT-20261127-0042").
+TICKET_NUMBER = re.compile(r"(?<![A-Za-z0-9])PT[-\s]?\d{8}[-\s]?\d{4}(?!\d)", re.IGNORECASE)
 # Codes typed in either language carry no language: ticket numbers, e-mail addresses, web addresses.
 _CODES = re.compile(
-    r"\bPT[-\s]?\d{8}[-\s]?\d{4}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+", re.IGNORECASE
+    TICKET_NUMBER.pattern + r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+", re.IGNORECASE
 )
+
+# Markup: comments, script/style elements with their content, then any tag (a name right after "<", so
+# "a < b" or "<3" stays text). Inline tags join what they wrap ("商<b>标</b>" is 商标); the others separate.
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9:-]*)\b(?:[^<>\"']|\"[^\"]*\"|'[^']*')*/?>")
+_INLINE_TAG = re.compile(
+    r"a|abbr|b|bdi|bdo|cite|code|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|strike|strong|sub|sup|u|var|wbr",
+    re.IGNORECASE,
+)
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+_SPACE = re.compile(r"\s+")
+
+
+def _strip_tags(text: str) -> str:
+    text = _SCRIPT.sub(" ", _COMMENT.sub(" ", text))
+    return _TAG.sub(lambda m: "" if _INLINE_TAG.fullmatch(m.group(1)) else " ", text)
+
+
+def normalize_text(text: str) -> str:
+    """``text`` without HTML tags, comments and entities, zero-width characters and runs of whitespace.
+
+    Entities are decoded after the tags are gone, and tags that the decoding reveals (text escaped twice
+    by a rich-text editor) are removed too. Plain text only changes in its whitespace.
+    """
+    if not text:
+        return ""
+    if "<" in text or "&" in text:
+        text = html.unescape(_strip_tags(text))
+        if "<" in text:
+            text = _strip_tags(text)
+    return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
 # A message that is nothing but an identifier sent by a button (a workstation's
 # ``sino-israel-workstation``) is not English; hyphenated words inside a sentence still count.
 _IDENTIFIER = re.compile(r"\s*[a-z0-9]+(?:[-_][a-z0-9]+)+\s*")
@@ -41,9 +83,10 @@ _BARE_NAMES = {"english", "eng", "英文", "英语", "chinese", "中文", "汉�
 
 def detect_text_language(text: str) -> Optional[str]:
     """Return ``"zh"`` or ``"en"`` from the characters of ``text``, or ``None`` if it has no letters."""
-    if _IDENTIFIER.fullmatch(text or ""):
+    text = normalize_text(text)
+    if _IDENTIFIER.fullmatch(text):
         return None
-    text = _CODES.sub(" ", text or "")
+    text = _CODES.sub(" ", text)
     cjk = len(_CJK.findall(text))
     words = len(_LATIN_WORD.findall(text))
     if cjk == 0 and words == 0:
@@ -58,7 +101,7 @@ def requested_language(text: str) -> Optional[str]:
     when the message is nothing but the language's name ("English?", "中文"), so that
     "有英文版吗" (is there an English version?) does not switch the conversation.
     """
-    lowered = (text or "").lower().strip()
+    lowered = normalize_text(text).lower()
     if not lowered:
         return None
     wants_en = bool(_ASK_EN.search(lowered))

@@ -4,6 +4,12 @@ Rasa's ``JiebaTokenizer`` emits whitespace (and punctuation) as tokens for Engli
 #7910 and #6988), which pollutes the bag-of-words features. This subclass keeps Jieba's Chinese word
 segmentation, keeps English words and numbers whole, and drops tokens that are only whitespace or
 punctuation.
+
+An assistance ticket's number (PT-20261127-0042) is one token whose lemma, which the count-vector
+featurizers read, is the same for every ticket: ``__ticketid__``. Jieba would cut it into ``PT``,
+``20261127`` and ``0042``, and Rasa's count vectors turn every digit token into ``__NUMBER__``; the
+ticket-status examples then taught DIET that any number (a date, an article, a year, a phone number)
+means "check my ticket". With its own lemma a ticket number says "ticket", and a number says nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +21,12 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.language import TICKET_NUMBER
+
+# What the featurizers see for any ticket number: no digits (Rasa's count vectors would make them
+# __NUMBER__), one word for the word vectorizer.
+TICKET_NUMBER_LEMMA = "__ticketid__"
 
 
 def is_content_token(word: str) -> bool:
@@ -32,12 +44,27 @@ class BilingualTokenizer(JiebaTokenizer):
         return None
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
-        import jieba
-
         text = message.get(attribute) or ""
-        tokens = [Token(word, start) for word, start, _end in jieba.tokenize(text) if is_content_token(word)]
+        tokens: List[Token] = []
+        position = 0
+        for match in TICKET_NUMBER.finditer(text):
+            tokens.extend(_words(text[position : match.start()], position))
+            tokens.append(Token(match.group(), match.start(), lemma=TICKET_NUMBER_LEMMA))
+            position = match.end()
+        tokens.extend(_words(text[position:], position))
         if not tokens:
             # Rasa expects at least one token; keep the raw text (e.g. "?" or "👍") as one.
             stripped = text.strip()
             tokens = [Token(stripped or text, text.find(stripped) if stripped else 0)]
         return self._apply_token_pattern(tokens)
+
+
+def _words(text: str, offset: int) -> List[Token]:
+    """Jieba's words of ``text`` that have content, with offsets into the whole message."""
+    import jieba
+
+    if not text:
+        return []
+    return [
+        Token(word, offset + start) for word, start, _end in jieba.tokenize(text) if is_content_token(word)
+    ]

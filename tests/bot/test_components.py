@@ -11,7 +11,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.language_detector import LanguageDetector
-from bot.components.tokenizer import BilingualTokenizer
+from bot.components.normalizer import TextNormalizer
+from bot.components.tokenizer import TICKET_NUMBER_LEMMA, BilingualTokenizer
 
 
 @pytest.fixture
@@ -108,6 +109,56 @@ def test_tokenizer_offsets_point_into_the_text(tokenizer) -> None:
 @pytest.mark.parametrize("text", ["?", "👍", "   ", "。。。"])
 def test_tokenizer_never_returns_no_tokens(tokenizer, text) -> None:
     assert len(_tokens(tokenizer, text)) == 1
+
+
+def test_tokenizer_keeps_a_ticket_number_whole_with_one_lemma(tokenizer) -> None:
+    text = "我的工单PT-20261127-0042进度, and pt 20260101 0001"
+    tokens = tokenizer.tokenize(Message(data={TEXT: text}), TEXT)
+    tickets = [t for t in tokens if t.lemma == TICKET_NUMBER_LEMMA]
+    assert [t.text for t in tickets] == ["PT-20261127-0042", "pt 20260101 0001"]
+    assert "工单" in [t.text for t in tokens] and "进度" in [t.text for t in tokens]
+    for token in tokens:
+        assert text[token.start : token.end] == token.text
+
+
+def test_tokenizer_other_numbers_stay_numbers(tokenizer) -> None:
+    """Dates, article numbers, years and phone numbers are ordinary tokens, not ticket numbers."""
+    for text in (
+        "4月26号那天有什么宣传活动",
+        "Article 68 of 2023",
+        "电话13812345678",
+        "PT-2026",
+        "XPT-20261127-0042",
+    ):
+        tokens = tokenizer.tokenize(Message(data={TEXT: text}), TEXT)
+        assert all(t.lemma != TICKET_NUMBER_LEMMA for t in tokens), text
+
+
+@pytest.fixture
+def normalizer(context) -> TextNormalizer:
+    storage, resource, execution_context = context
+    return TextNormalizer.create({}, storage, resource, execution_context)
+
+
+def test_normalizer_cleans_text_for_training_and_inference(normalizer) -> None:
+    data = TrainingData([Message(data={TEXT: "<p>商标侵权怎么举报？</p>", "intent": "ask_policy"})])
+    normalizer.process_training_data(data)
+    assert data.training_examples[0].get(TEXT) == "商标侵权怎么举报？"
+    assert data.training_examples[0].get("intent") == "ask_policy"
+
+    messages = [Message(data={TEXT: t}) for t in ("<div><b>report a fake</b></div>", "你好", "<br>", "")]
+    normalizer.process(messages)
+    assert [m.get(TEXT) for m in messages] == ["report a fake", "你好", "<br>", ""]
+
+
+def test_normalizer_before_detector_and_tokenizer(normalizer, detector, tokenizer) -> None:
+    message = Message(data={TEXT: '<p class="msg" style="font-size:14px">商标侵权怎么举报？</p>'})
+    normalizer.process([message])
+    detector.process([message])
+    tokenizer.process([message])
+    assert [e["value"] for e in _language_entities(message)] == ["zh"]
+    tokens = [t.text for t in message.get("text_tokens")]
+    assert "商标" in tokens and not {"p", "class", "style", "font", "px"} & set(tokens)
 
 
 def test_unknown_words_fallback(context) -> None:

@@ -8,6 +8,7 @@ from bot.components.language import (
     detect_language,
     detect_text_language,
     metadata_language,
+    normalize_text,
     requested_language,
 )
 
@@ -33,6 +34,13 @@ from bot.components.language import (
         ("anna@example.com", None),
         ("我的邮箱是 anna@example.com", "zh"),
         ("check PT-20261127-0001", "en"),
+        ("我的工单PT-20261127-0001进度", "zh"),
+        # Markup is not English: tag names, attributes and entities do not count as words.
+        ("<p>商标侵权怎么举报？</p>", "zh"),
+        ('<p class="msg" style="font-size:14px;font-family:Arial">商标侵权怎么举报？</p>', "zh"),
+        ("<div><span>专利</span>&nbsp;&nbsp;纠纷</div>", "zh"),
+        ("<div><b>how do I report a fake product</b></div>", "en"),
+        ("<br/><br/>", None),
     ],
 )
 def test_text_language(text: str, expected: str | None) -> None:
@@ -88,3 +96,34 @@ def test_request_beats_text_and_text_beats_metadata() -> None:
 def test_button_payloads_are_not_language_evidence() -> None:
     assert detect_language("/ask_capabilities") is None
     assert detect_language('/open_ticket{"request_type": "mediation"}', {"language": "en"}) == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<p>商标侵权怎么举报？</p>", "商标侵权怎么举报？"),
+        ("<div><b>how do I report a fake product</b></div>", "how do I report a fake product"),
+        ("<p class=\"q\" data-x='a>b'>专利纠纷</p>", "专利纠纷"),
+        ("商<b>标</b>侵权", "商标侵权"),  # inline tags join what they wrap
+        ("<p>line one</p><p>line two</p>", "line one line two"),  # block tags separate
+        ("商标&nbsp;侵权&amp;假冒", "商标 侵权&假冒"),
+        ("&lt;p&gt;专利纠纷&lt;/p&gt;", "专利纠纷"),  # escaped twice by an editor
+        ("<script>alert(1)</script><style>p{}</style>你好<!-- note -->", "你好"),
+        ("a < b and 5 > 3", "a < b and 5 > 3"),  # not markup
+        ("i <3 you", "i <3 you"),
+        ("  多个   空格\n\n换行\u200b ", "多个 空格 换行"),
+        ("PT-20261127-0042", "PT-20261127-0042"),
+        ("", ""),
+    ],
+)
+def test_normalize_text(text: str, expected: str) -> None:
+    assert normalize_text(text) == expected
+
+
+def test_normalize_text_is_fast_on_hostile_markup() -> None:
+    import time
+
+    started = time.perf_counter()
+    for text in ('<a href="' * 400, "<" * 2000, "<p " * 700, "&" * 2000, "<!--" * 500):
+        normalize_text(text)
+    assert time.perf_counter() - started < 0.5
