@@ -76,3 +76,43 @@ def test_conversation_stories_pass(tmp_path) -> None:
     failed = tmp_path / "failed_test_stories.yml"
     details = failed.read_text() if failed.exists() else ""
     assert result.returncode == 0, details + result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def _labelled_messages() -> list:
+    """(file, text, intent) of every user message in tests/stories/ that carries an intent label."""
+    import yaml
+
+    messages = []
+    for path in sorted((ROOT / "tests" / "stories").glob("*.yml")):
+        for story in yaml.safe_load(path.read_text(encoding="utf-8")).get("stories", []):
+            for step in story.get("steps", []):
+                if step.get("user") and step.get("intent"):
+                    messages.append((path.name, step["user"].strip(), step["intent"]))
+    return messages
+
+
+@pytest.mark.slow
+def test_conversation_messages_get_their_intent() -> None:
+    """`rasa test core` plays the stories with their labelled intents and checks only the actions (with
+    `--e2e` it would also compare entities, and the language entity is on every message): here the
+    trained model reads each labelled message, so a misrouted question fails too."""
+    import asyncio
+
+    from rasa.core.agent import Agent
+
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run 'make train'")
+    agent = Agent.load(str(MODEL))
+
+    async def misrouted() -> list:
+        wrong = []
+        for name, text, intent in _labelled_messages():
+            predicted = (await agent.parse_message(text))["intent"]
+            if predicted["name"] != intent:
+                wrong.append(
+                    f"{name}: {text!r} is {predicted['name']} ({predicted['confidence']:.2f}), not {intent}"
+                )
+        return wrong
+
+    wrong = asyncio.run(misrouted())
+    assert not wrong, "\n".join(wrong)
