@@ -7,6 +7,9 @@ messages). What it adds:
   bilingual explanation, instead of an exception inside Rasa;
 * control characters are dropped; an empty, too long or too frequent message gets a polite reply
   without reaching the assistant (:mod:`bot.channels.guard`; HTTP 429 for the rate limit);
+* one bot message is one dict in the reply list: ``{"recipient_id", "text", "buttons"?, "custom"?}``
+  (and ``image``/``attachment`` when it has them), so an answer and its citations come together, where
+  Rasa's collector would give the custom payload a dict of its own and split a text at blank lines;
 * a failure while the message is processed (a database restarting, a timeout) answers "please try
   again" with HTTP 503 instead of an empty list;
 * custom actions that fail send an apology (:mod:`bot.channels.action_failure`, installed here).
@@ -34,6 +37,27 @@ action_failure.install()
 
 def _messages(sender: str, text: str) -> List[Dict[str, str]]:
     return [{"recipient_id": sender, "text": text}]
+
+
+class OneDictPerMessage(CollectingOutputChannel):
+    """Rasa's collecting channel, with one dict per bot message instead of one per part."""
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        part = self._message(
+            recipient_id,
+            text=message.get("text") or None,
+            image=message.get("image") or None,
+            buttons=message.get("quick_replies") or message.get("buttons") or None,
+            attachment=message.get("attachment") or None,
+            custom=message.get("custom") or None,
+        )
+        if len(part) > 1:  # more than the recipient
+            await self._persist_message(part)
+        if message.get("elements"):  # as Rasa's OutputChannel sends them: a text with buttons each
+            await self.send_elements(recipient_id, message["elements"])
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self._persist_message(self._message(recipient_id, text=text))
 
 
 def parse_body(request: Request) -> Optional[Dict[str, Any]]:
@@ -78,7 +102,7 @@ class GuardedRestInput(RestInput):
                 reason, reply = refused
                 logger.info("rest: message turned away (%s, %d characters)", reason, len(text))
                 return response.json(_messages(sender, reply), status=429 if reason == "too_fast" else 200)
-            collector = CollectingOutputChannel()
+            collector = OneDictPerMessage()
             try:
                 await on_new_message(
                     UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)

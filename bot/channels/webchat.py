@@ -1,13 +1,17 @@
-"""The website chat page's socket.io channel: Rasa's own, with three changes the page needs.
+"""The website chat page's socket.io channel: Rasa's own, with the changes the page needs.
 
-Rasa 3.6's ``SocketIOInput`` accepts a connection from any origin (``cors_allowed_origins=[]``),
-splits every text at blank lines into separate bubbles, and passes a custom JSON payload to
+Rasa 3.6's ``SocketIOInput`` accepts a connection from any origin (``cors_allowed_origins=[]``);
+its ``send_response`` sends a message's text (with its buttons) and its custom payload as separate
+events, splits every text at blank lines into separate bubbles, and passes a custom JSON payload to
 ``sio.emit`` as keyword arguments, which fails for payloads such as our ``citations``. This channel
 keeps Rasa's connection and session handling and changes only that:
 
 * connections are accepted only from the configured origins (``allowed_origins``), over
   WebSocket only, so the browser's same-origin rules and ours cannot disagree;
-* one bot message is one event: ``{"text", "quick_replies"}`` or ``{"custom": {...}}``;
+* one bot message is one ``bot_uttered`` event, ``{"text", "quick_replies"?, "custom"?}``: an
+  answer and its citations (or a ticket confirmation and its number) arrive, and are stored by the
+  page, together; a message with only a custom payload is ``{"custom": {...}}``. Images,
+  attachments and elements, which the page does not draw, are still sent as Rasa sends them;
 * a malformed event is ignored with a log line instead of an exception in the server; an empty,
   too long or too frequent message gets a polite reply (:mod:`bot.channels.guard`), and so does a
   failure while the message is processed;
@@ -48,6 +52,28 @@ def parse_origins(value: Any) -> Origins:
     return [item for item in items if item]
 
 
+def bot_event(
+    text: Optional[Text] = None,
+    buttons: Optional[List[Dict[Text, Any]]] = None,
+    custom: Optional[Dict[Text, Any]] = None,
+) -> Dict[Text, Any]:
+    """The ``bot_uttered`` event of one bot message: ``{"text", "quick_replies"?, "custom"?}``.
+
+    Text and buttons stay whole (no split at blank lines); an empty dict when there is nothing to send.
+    """
+    event: Dict[Text, Any] = {}
+    if text or buttons:
+        event["text"] = text or ""
+    if buttons:
+        event["quick_replies"] = [
+            {"content_type": "text", "title": button.get("title", ""), "payload": button.get("payload", "")}
+            for button in buttons
+        ]
+    if custom:
+        event["custom"] = custom
+    return event
+
+
 class WebChatOutput(SocketIOOutput):
     """Sends each bot message as one ``bot_uttered`` event."""
 
@@ -55,22 +81,37 @@ class WebChatOutput(SocketIOOutput):
     def name(cls) -> Text:
         return WebChatInput.name()
 
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        """One event for the message's text, buttons and custom payload; Rasa's own for the rest."""
+        message = dict(message)
+        event = bot_event(
+            message.pop("text", None),
+            message.pop("quick_replies", None) or message.pop("buttons", None),
+            message.pop("custom", None),
+        )
+        message.pop("buttons", None)
+        if event:
+            await self._send_message(recipient_id, event)
+        # As in Rasa's OutputChannel.send_response (SocketIOOutput's events: {"attachment": ...}).
+        if message.get("image"):
+            await self.send_image_url(recipient_id, message.pop("image"), **message)
+        if message.get("attachment"):
+            await self.send_attachment(recipient_id, message.pop("attachment"), **message)
+        if message.get("elements"):
+            await self.send_elements(recipient_id, message.pop("elements"), **message)
+
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self._send_message(recipient_id, {"text": text})
+        await self._send_message(recipient_id, bot_event(text=text))
 
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
-        quick_replies = [
-            {"content_type": "text", "title": button["title"], "payload": button["payload"]}
-            for button in buttons
-        ]
-        await self._send_message(recipient_id, {"text": text, "quick_replies": quick_replies})
+        await self._send_message(recipient_id, bot_event(text=text, buttons=buttons))
 
     async def send_custom_json(
         self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
     ) -> None:
-        await self._send_message(recipient_id, {"custom": json_message})
+        await self._send_message(recipient_id, bot_event(custom=json_message))
 
 
 class WebChatInput(SocketIOInput):

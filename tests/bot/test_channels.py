@@ -1,0 +1,115 @@
+"""One bot message is one socket.io event (web chat) and one dict (REST): an answer and its citations together."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rasa.core.actions.action import create_bot_utterance
+
+from bot.channels.rest import OneDictPerMessage
+from bot.channels.webchat import WebChatOutput
+
+BUTTONS = [
+    {"title": "开一张援助工单", "payload": "/open_ticket"},
+    {"title": "问别的问题", "payload": "/ask_something_else"},
+]
+CITATIONS = {
+    "type": "citations",
+    "language": "zh",
+    "citations": [{"doc_id": "report", "title": "商标侵权举报", "source": "test corpus", "lang": "zh"}],
+}
+TEXT = "根据《商标侵权举报》：\n\n可以向市场监管部门举报。"  # a blank line: still one bubble
+
+
+class RecordingSocket:
+    """Stands in for python-socketio's AsyncServer: records what would be emitted."""
+
+    def __init__(self) -> None:
+        self.emitted: list[tuple[str, Any, dict]] = []
+
+    async def emit(self, event: str, data: Any = None, **kwargs: Any) -> None:
+        self.emitted.append((event, data, kwargs))
+
+
+def bot_message(**response: Any) -> dict:
+    """What Rasa hands to ``send_response`` for one response of an action (as the action server sends it)."""
+    return create_bot_utterance(dict(response)).message()
+
+
+def send_to_web_chat(*messages: dict) -> list[tuple[str, Any, dict]]:
+    sio = RecordingSocket()
+    output = WebChatOutput(sio, "bot_uttered")
+    for message in messages:
+        asyncio.run(output.send_response("session-1", message))
+    return sio.emitted
+
+
+def send_to_rest(*messages: dict) -> list[dict]:
+    collector = OneDictPerMessage()
+    for message in messages:
+        asyncio.run(collector.send_response("u1", message))
+    return collector.messages
+
+
+def test_an_answer_with_buttons_and_citations_is_one_web_chat_event() -> None:
+    emitted = send_to_web_chat(bot_message(text=TEXT, buttons=BUTTONS, custom=CITATIONS))
+    assert emitted == [
+        (
+            "bot_uttered",
+            {
+                "text": TEXT,
+                "quick_replies": [
+                    {"content_type": "text", "title": "开一张援助工单", "payload": "/open_ticket"},
+                    {"content_type": "text", "title": "问别的问题", "payload": "/ask_something_else"},
+                ],
+                "custom": CITATIONS,
+            },
+            {"room": "session-1"},
+        )
+    ]
+
+
+def test_text_alone_custom_alone_and_a_ticket_number_with_its_text() -> None:
+    ticket = {"type": "ticket", "number": "PT-20260101-0001"}
+    emitted = send_to_web_chat(
+        bot_message(text=TEXT),
+        bot_message(custom={"type": "workstations", "workstations": []}),
+        bot_message(text="工单已提交：PT-20260101-0001", custom=ticket),
+    )
+    assert [data for _, data, _ in emitted] == [
+        {"text": TEXT},
+        {"custom": {"type": "workstations", "workstations": []}},
+        {"text": "工单已提交：PT-20260101-0001", "custom": ticket},
+    ]
+
+
+def test_images_and_attachments_still_reach_the_web_chat() -> None:
+    emitted = send_to_web_chat(
+        bot_message(text="地图", image="https://example.org/map.png"),
+        bot_message(attachment={"type": "file", "payload": {"src": "https://example.org/a.pdf"}}),
+    )
+    assert [data for _, data, _ in emitted] == [
+        {"text": "地图"},
+        {"attachment": {"type": "image", "payload": {"src": "https://example.org/map.png"}}},
+        {"attachment": {"type": "file", "payload": {"src": "https://example.org/a.pdf"}}},
+    ]
+
+
+def test_an_answer_with_buttons_and_citations_is_one_rest_dict() -> None:
+    replies = send_to_rest(bot_message(text=TEXT, buttons=BUTTONS, custom=CITATIONS), bot_message(text=TEXT))
+    assert replies == [
+        {"recipient_id": "u1", "text": TEXT, "buttons": BUTTONS, "custom": CITATIONS},
+        {"recipient_id": "u1", "text": TEXT},  # not split at the blank line
+    ]
+
+
+def test_rest_keeps_a_custom_payload_alone_and_an_image_with_its_text() -> None:
+    replies = send_to_rest(
+        bot_message(custom={"type": "workstations", "workstations": []}),
+        bot_message(text="地图", image="https://example.org/map.png"),
+    )
+    assert replies == [
+        {"recipient_id": "u1", "custom": {"type": "workstations", "workstations": []}},
+        {"recipient_id": "u1", "text": "地图", "image": "https://example.org/map.png"},
+    ]
