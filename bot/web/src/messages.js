@@ -3,40 +3,48 @@ import { el, safeUrl } from "./dom.js";
 import { textLanguage } from "./i18n.js";
 
 /**
- * Fold one bot_uttered event into the message list. A custom payload (citations, ticket number)
- * belongs to the bot message before it; text and buttons start a new bot message.
+ * Fold one bot_uttered event into the message list. An event with text or buttons is a new bot
+ * message, together with its custom payload (an answer's citations, a ticket number) when it has
+ * one. A custom payload alone (sent on its own by older servers, as in conversations stored then)
+ * belongs to the bot message before it, whose bubble is drawn again.
  */
 export function applyBotEvent(messages, event) {
   const custom = event.custom && typeof event.custom === "object" ? event.custom : null;
-  if (custom) {
-    const last = [...messages].reverse().find((m) => m.from === "bot");
-    if (!last) return false;
-    if (custom.type === "citations" && Array.isArray(custom.citations)) {
-      last.rev = (last.rev || 0) + 1; // its bubble is drawn again with the sources
-      last.citations = custom.citations.slice(0, 5).map((c) => ({
-        title: String(c.title || ""),
-        section: String(c.section || ""),
-        source: String(c.source || ""),
-        url: safeUrl(c.source_url) || "",
-      }));
-      return true;
-    }
-    if (custom.type === "ticket" && typeof custom.number === "string") {
-      last.rev = (last.rev || 0) + 1;
-      last.ticket = custom.number;
-      return true;
-    }
-    return false;
-  }
   const text = typeof event.text === "string" ? event.text : "";
   const buttons = Array.isArray(event.quick_replies || event.buttons)
     ? (event.quick_replies || event.buttons)
         .filter((b) => b && typeof b.title === "string" && typeof b.payload === "string")
         .map((b) => ({ title: b.title, payload: b.payload }))
     : [];
-  if (!text && !buttons.length) return false;
-  messages.push({ from: "bot", text, buttons, lang: textLanguage(text), at: Date.now() });
+  if (text || buttons.length) {
+    const message = { from: "bot", text, buttons, lang: textLanguage(text), at: Date.now() };
+    if (custom) applyCustom(message, custom);
+    messages.push(message);
+    return true;
+  }
+  if (!custom) return false;
+  const last = [...messages].reverse().find((m) => m.from === "bot");
+  if (!last || !applyCustom(last, custom)) return false;
+  last.rev = (last.rev || 0) + 1; // its bubble is drawn again with the sources or the number
   return true;
+}
+
+/** Attach what a custom payload carries to its message; false when it is nothing the page shows. */
+function applyCustom(message, custom) {
+  if (custom.type === "citations" && Array.isArray(custom.citations)) {
+    message.citations = custom.citations.slice(0, 5).map((c) => ({
+      title: String(c.title || ""),
+      section: String(c.section || ""),
+      source: String(c.source || ""),
+      url: safeUrl(c.source_url) || "",
+    }));
+    return true;
+  }
+  if (custom.type === "ticket" && typeof custom.number === "string") {
+    message.ticket = custom.number;
+    return true;
+  }
+  return false;
 }
 
 /** One message as a list item: who said it (for screen readers), the text, then its extras. */
