@@ -104,6 +104,12 @@ def run_level(
     return result
 
 
+def first_answer_ms(url: str) -> float:
+    """The very first knowledge answer after start-up (the servers report healthy only once warm)."""
+    seconds, ok = post(url, "bench-first", "商标侵权怎么举报？")
+    return round(1000 * seconds, 1) if ok else float("nan")
+
+
 def warm_up(url: str) -> None:
     """First requests load lazy parts (the tracker store, Jieba, the index): not part of the figures."""
     for text in PLAIN[:2] + ACTION[:2] + ["商标侵权怎么举报", "how do I report infringement"]:

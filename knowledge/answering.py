@@ -4,10 +4,12 @@ One place decides, for the action server, the CLI's hit test and the evaluation 
 1. search the question alone;
 2. when it may lean on the conversation (:func:`knowledge.followup.is_follow_up_candidate`) and there was a
    previous answer, also search it together with the previous question. That reading is taken when it is
-   confident and better than the question alone (alone unanswered, or it stays with the previous answer's
-   document, or it is more probable). A follow-up that leaves the documents' subject ("那请律师多少钱？")
-   is the NLU's to turn away (out_of_scope), before any search;
-3. choose the sentences of the best document that answer it (:mod:`knowledge.excerpts`).
+   confident and better than the question alone: alone unanswered, or the message points back and together
+   it stays with the previous answer's document or is more probable. A follow-up that leaves the
+   documents' subject ("那请律师多少钱？") is the NLU's to turn away (out_of_scope), before any search;
+3. choose the sentences of the best document that answer it (:mod:`knowledge.excerpts`): for a follow-up,
+   the sentences that answer the follow-up itself ("那需要准备哪些材料？": the materials), in the document
+   found with the previous question.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from typing import List, Optional
 
 from knowledge import excerpts
-from knowledge.followup import is_follow_up_candidate, with_context
+from knowledge.followup import is_follow_up_candidate, refers_back, with_context
 from knowledge.search import HybridSearcher, SearchResult, clean_query
 
 
@@ -58,34 +60,41 @@ def answer(
     """``nlu_policy``: the NLU's confidence that the message is a policy question (None: no NLU in front)."""
     question = clean_query(text)
     results, vector = searcher.search_with_vector(question, lang, k, nlu_policy=nlu_policy)
+    own_question, own_vector = question, vector  # what the sentences are chosen by: the message itself
     follow_up = False
     if context and is_follow_up_candidate(question):
         combined = with_context(context.question, question)
         again, again_vector = searcher.search_with_vector(combined, lang, k, nlu_policy=nlu_policy)
-        if _continues(results, again, context):
+        if _continues(results, again, context, refers_back(question)):
             results, vector, question, follow_up = again, again_vector, combined, True
     if not (results and results[0].confident) or vector is None:
         return Answer(results, None, question, follow_up)
     best = results[0]
     rows = searcher.family_rows(best.family, best.chunk.lang)  # the best passage's document, in order
+    # The document was found with the whole question; its sentences answer what this message asks.
     scores = [float(s) for s in searcher.build.embeddings[rows] @ vector]
     excerpt = excerpts.select(
         searcher.build.chunks,
         rows,
         scores,
-        vector,
+        own_vector if own_vector is not None else vector,
         searcher.build.sentence_vectors,
-        searcher.lexical.word_share(question),
+        searcher.lexical.word_share(own_question),
     )
     shown = dataclasses.replace(best, chunk=searcher.build.chunks[excerpt.row])
     return Answer([shown, *results[1:]], excerpt, question, follow_up)
 
 
-def _continues(alone: List[SearchResult], together: List[SearchResult], context: Context) -> bool:
+def _continues(
+    alone: List[SearchResult], together: List[SearchResult], context: Context, pointing_back: bool
+) -> bool:
     """Read with the previous question, the follow-up is answered, and better than alone: alone it is not
-    answered, or together it stays with the document of the previous answer, or is more probable."""
+    answered; or it points back (那/它/this…) and together it stays with the previous answer's document or
+    is more probable. A message answered on its own that does not point back is a new question."""
     if not (together and together[0].confident):
         return False
     if not (alone and alone[0].confident):
         return True
-    return together[0].family == context.family or together[0].probability >= alone[0].probability
+    return pointing_back and (
+        together[0].family == context.family or together[0].probability >= alone[0].probability
+    )

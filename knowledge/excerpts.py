@@ -31,6 +31,7 @@ DEPENDS_ON_PREVIOUS = re.compile(
     r"(?:this|that|these|those|such|it|they|however|also|in addition|therefore|then|otherwise)\b)",
     re.IGNORECASE,
 )
+SEMICOLON_END = re.compile(r"[；;]$")
 LIST_ITEM = re.compile(r"[-*•+]\s|\d{1,2}(?:[.)]\s|、)|（[一二三四五六七八九十\d]+）")
 
 
@@ -127,8 +128,9 @@ def select(
 
 
 def _with_context(candidates: Sequence[Sentence], index: int) -> set:
-    """The sentence and what it depends on: a list item its list's lead-in, a continuation ("此外…",
-    "This…") the sentence before it (two at most)."""
+    """The sentence and what it depends on: a list item its list's lead-in; a continuation ("此外…",
+    "This…", a clause after a semicolon, an English sentence that starts in lower case) the sentence before
+    it (two at most); a clause ending in a semicolon the one after it."""
     chosen = {index}
     if LIST_ITEM.match(candidates[index].text):
         lead = index
@@ -137,10 +139,27 @@ def _with_context(candidates: Sequence[Sentence], index: int) -> set:
         if not LIST_ITEM.match(candidates[lead].text) and candidates[lead].row == candidates[index].row:
             chosen.add(lead)
         return chosen
-    while index > 0 and len(chosen) < 3 and DEPENDS_ON_PREVIOUS.match(candidates[index].text):
-        index -= 1
-        chosen.add(index)
+    first = index
+    while first > 0 and len(chosen) < 3 and _continues(candidates[first - 1], candidates[first]):
+        first -= 1
+        chosen.add(first)
+    last = index
+    while last + 1 < len(candidates) and len(chosen) < 4 and SEMICOLON_END.search(candidates[last].text):
+        if candidates[last + 1].starts_line:
+            break
+        last += 1
+        chosen.add(last)
     return chosen
+
+
+def _continues(previous: Sentence, sentence: Sentence) -> bool:
+    if sentence.starts_line or previous.row != sentence.row:
+        return bool(DEPENDS_ON_PREVIOUS.match(sentence.text)) and previous.row == sentence.row
+    return bool(
+        DEPENDS_ON_PREVIOUS.match(sentence.text)
+        or SEMICOLON_END.search(previous.text)
+        or re.match(r"[a-z]", sentence.text)
+    )
 
 
 def _units(candidates: Sequence[Sentence], chosen: set) -> float:

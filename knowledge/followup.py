@@ -25,12 +25,17 @@ REFERS_BACK_EN = re.compile(
 SHORT_UNITS = 9  # a question of fewer content units rarely names its topic in full
 
 
+def refers_back(text: str) -> bool:
+    """The message points at something said before (那/它/这个/this/that/it/one/they…)."""
+    return bool(REFERS_BACK_ZH.search(text) or REFERS_BACK_EN.search(text))
+
+
 def is_follow_up_candidate(text: str) -> bool:
-    """The message may depend on the previous question (it is then searched with it if alone it fails)."""
+    """The message may depend on the previous question: it refers back, is short, or names no topic."""
     text = text.strip()
     if not text:
         return False
-    if REFERS_BACK_ZH.search(text) or REFERS_BACK_EN.search(text):
+    if refers_back(text):
         return True
     words = query_words(text)
     return not words or text_units(" ".join(w.strip() for w in words)) < SHORT_UNITS

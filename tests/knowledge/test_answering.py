@@ -89,3 +89,16 @@ def test_no_document_opens_with_a_chunk_of_boilerplate_only(lang: str) -> None:
         assert "English translation of the Chinese document" not in first.text, document.id
         shown = excerpts.select([first], [0], [0.8], np.zeros(384), lambda row: None, lambda text: 0.0)
         assert any(not is_boilerplate(s) for s in shown.sentences), document.id
+
+
+def test_a_follow_up_shows_the_sentences_that_answer_it(base: KnowledgeBase) -> None:
+    first = base.answer("调解协议有没有法律效力？", "zh")
+    follow = base.answer("那需要准备哪些材料？", "zh", first.context)
+    assert follow.follow_up and follow.results[0].family == "mediation"
+    assert "调解申请书" in follow.excerpt.text
+
+
+def test_a_new_question_answered_on_its_own_is_not_read_with_the_previous_one(base: KnowledgeBase) -> None:
+    first = base.answer("调解协议有没有法律效力？", "zh")
+    new = base.answer("园区商业秘密保护点", "zh", first.context)
+    assert new.confident and new.results[0].family == "secrets" and not new.follow_up
