@@ -12,6 +12,21 @@ BOT_TEXTS_JS = """() => {
   return [...host.shadowRoot.querySelectorAll('.from-bot .bubble')].map(b => b.textContent);
 }"""
 
+STORAGE_KEY = "ip-assistant-chat-v1"  # as in bot/web/src/storage.js
+
+# The latest bot message shows its sources, and localStorage holds it with them (what a reload restores).
+SOURCES_SAVED_JS = """(key) => {
+  const host = document.querySelector('#ip-assistant-chat');
+  const shown = host && host.shadowRoot ? [...host.shadowRoot.querySelectorAll('.from-bot')].pop() : null;
+  if (!shown || !shown.querySelector('.sources li')) return false;
+  let saved = null;
+  try { saved = JSON.parse(localStorage.getItem(key) || 'null'); } catch (_) { return false; }
+  const bots = ((saved && saved.messages) || []).filter(m => m.from === 'bot');
+  const last = bots[bots.length - 1];
+  return !!last && last.text === shown.querySelector('.bubble').textContent
+    && Array.isArray(last.citations) && last.citations.length > 0;
+}"""
+
 
 class Chat:
     def __init__(self, page: object) -> None:
@@ -48,6 +63,10 @@ class Chat:
             timeout=REPLY_TIMEOUT_MS,
         )
         return "\n".join(self.bot_texts()[before:])
+
+    def wait_for_saved_sources(self) -> None:
+        """Wait until the latest bot message is shown with its sources and stored with them."""
+        self.page.wait_for_function(SOURCES_SAVED_JS, arg=STORAGE_KEY, timeout=REPLY_TIMEOUT_MS)
 
     def say(self, text: str, expect: Optional[str] = None) -> str:
         before = len(self.bot_texts())

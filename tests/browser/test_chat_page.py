@@ -97,6 +97,8 @@ def test_switching_the_language_changes_the_page_and_the_replies(open_page) -> N
 def test_a_reload_keeps_the_conversation(open_page) -> None:
     chat = opened(open_page)
     chat.say("商业秘密被侵犯了怎么办？", expect="根据")
+    # Not just the text: the reload comes once the answer is shown and stored with its sources.
+    chat.wait_for_saved_sources()
     before = (chat.user_texts(), chat.bot_texts())
     chat.page.reload()
     chat = Chat(chat.page)
