@@ -22,7 +22,7 @@ FEATURES = (
     "fused",  # reciprocal-rank-fusion score, scaled so that first in both rankings is 2
     "cosine",  # question–passage cosine
     "relevance",  # cosine above the question's mean cosine over passages of the same language
-    "relevance_gap",  # relevance above the best passage of any other document (negative: another is better)
+    "relevance_gap",  # the document's best relevance above any other document's (negative: another is better)
     "sentence",  # the question's best sentence of the document: cosine above its language's background
     "sentence_gap",  # that, above the best sentence of any other document
     "coverage",  # IDF-weighted share of the question's words in the passage

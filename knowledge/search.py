@@ -346,7 +346,7 @@ class _QuerySignals:
             "sentence_gap": sentence - max(other_sentences, default=sentence),
             "cosine": cosine,
             "relevance": relevance,
-            "relevance_gap": relevance - max(others, default=0.0),
+            "relevance_gap": self.best_relevance.get(family, relevance) - max(others, default=0.0),
             "coverage": coverage,
             "bm25": math.log1p(max(0.0, bm25)),
             "dense_first": float(self.dense_first == family),
