@@ -19,14 +19,6 @@ def _path(value: str | None, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
-def _float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    try:
-        return float(value) if value else default
-    except ValueError:
-        raise ValueError(f"{name} must be a number, not {value!r}") from None
-
-
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
     try:
