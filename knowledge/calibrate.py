@@ -3,20 +3,24 @@
 Every turn of the tuning part is searched as the assistant would search it (a follow-up turn also together
 with the previous question); each of the top passages becomes a row of features, labelled 1 when its
 document is one the question expects and 0 otherwise (every passage of an out-of-scope question is a 0).
-The model is fitted twice, because the ranking's language gating uses the confidence itself. The held-out
-part is only measured, never fitted on: its figures are printed at the end.
+The model is fitted in rounds, because the ranking's language gating uses the confidence itself. Choices
+about features and costs are made on the tuning part's cross-validated figures (``--folds``: fitted on
+the other conversations, judged on a fold's); the held-out part is never fitted on nor looked at here:
+``make eval`` measures it.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from knowledge import eval_set
 from knowledge.confidence import MODEL_FILE, ConfidenceModel, fit
 from knowledge.eval_nlu import policy_scores
+from knowledge.eval_set import Question
 from knowledge.evaluate import print_summary, run, summarise
 from knowledge.followup import with_context
 from knowledge.search import HybridSearcher, KnowledgeBase
@@ -24,14 +28,30 @@ from knowledge.search import HybridSearcher, KnowledgeBase
 ROUNDS = 3
 
 
+@dataclass(frozen=True)
+class Rows:
+    """Training rows with what cross-validation needs: each row's conversation and question."""
+
+    features: List[Dict[str, float]]
+    labels: List[int]
+    decisions: List[bool]
+    groups: List[int]  # conversation number
+    questions: List[Question]
+
+
 def training_rows(
     searcher: HybridSearcher, nlu: Dict[str, float], part: str = "tuning"
 ) -> Tuple[List[Dict[str, float]], List[int], List[bool]]:
     """Features of the top passages of every turn, their labels, and which rows are ranked first."""
-    rows: List[Dict[str, float]] = []
-    labels: List[int] = []
-    decisions: List[bool] = []
-    for conversation in eval_set.load([part]):
+    found = labelled_rows(searcher, nlu, part)
+    return found.features, found.labels, found.decisions
+
+
+def labelled_rows(searcher: HybridSearcher, nlu: Dict[str, float], part: str = "tuning") -> Rows:
+    """:func:`training_rows` with each row's conversation and question."""
+    found = Rows([], [], [], [], [])
+    rows, labels, decisions = found.features, found.labels, found.decisions
+    for number, conversation in enumerate(eval_set.load([part])):
         previous = ""
         for question in conversation.turns:
             queries = [question.text]
@@ -43,8 +63,40 @@ def training_rows(
                     rows.append(result.features)
                     labels.append(int(result.family in question.expect))
                     decisions.append(rank == 0)
+                    found.groups.append(number)
+                    found.questions.append(question)
             previous = question.text
-    return rows, labels, decisions
+    return found
+
+
+def cross_validate(
+    found: Rows, folds: int, wrong_answer_cost: float, without: Sequence[str] = ()
+) -> Dict[str, float]:
+    """Fitted on the other folds' conversations, judged on one fold's first-ranked rows: the share of
+    in-scope questions answered from a right document, and of (near-scope) out-of-scope ones refused."""
+    tallies = {"in_scope": [0, 0], "near_scope_refused": [0, 0], "out_of_scope_refused": [0, 0]}
+    for fold in range(folds):
+        train = [i for i, group in enumerate(found.groups) if group % folds != fold]
+        model = fit(
+            [found.features[i] for i in train],
+            [found.labels[i] for i in train],
+            [found.decisions[i] for i in train],
+            wrong_answer_cost=wrong_answer_cost,
+            without=without,
+        )
+        for i, group in enumerate(found.groups):
+            if group % folds != fold or not found.decisions[i]:
+                continue
+            question, answered = found.questions[i], model.confident(found.features[i])
+            if question.in_scope:
+                tallies["in_scope"][0] += int(answered and found.labels[i] == 1)
+                tallies["in_scope"][1] += 1
+            else:
+                for key in ("out_of_scope_refused", "near_scope_refused"):
+                    if key == "out_of_scope_refused" or question.near_scope:
+                        tallies[key][0] += int(not answered)
+                        tallies[key][1] += 1
+    return {key: right / total for key, (right, total) in tallies.items() if total}
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -53,6 +105,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=MODEL_FILE)
     parser.add_argument("--wrong-answer-cost", type=float, default=2.0)
+    parser.add_argument(
+        "--folds", type=int, default=5, help="cross-validation folds on the tuning part (0: none)"
+    )
+    parser.add_argument("--without", nargs="*", default=[], help="features left out of the model")
     args = parser.parse_args(argv)
     settings = get_settings()
     base = KnowledgeBase(
@@ -63,12 +119,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     )
     searcher = base.searcher()
     model = ConfidenceModel.prior()
-    everything = eval_set.load()
-    nlu = policy_scores([q.text for q in eval_set.questions(everything)])  # the NLU's view of each message
+    tuning = eval_set.load(["tuning"])
+    nlu = policy_scores([q.text for q in eval_set.questions(tuning)])  # the NLU's view of each message
     for round_number in range(1, ROUNDS + 1):
         searcher.confidence = model
         rows, labels, decisions = training_rows(searcher, nlu)
-        model = fit(rows, labels, decisions, wrong_answer_cost=args.wrong_answer_cost)
+        model = fit(rows, labels, decisions, wrong_answer_cost=args.wrong_answer_cost, without=args.without)
         print(f"round {round_number}: {len(rows)} rows ({sum(labels)} positive), threshold {model.threshold}")
     model = ConfidenceModel(
         model.weights,
@@ -85,14 +141,18 @@ def main(argv: Optional[List[str]] = None) -> int:
         },
     )
     model.save(args.out)
+    if args.folds > 1:
+        found = labelled_rows(searcher, nlu)
+        figures = cross_validate(found, args.folds, args.wrong_answer_cost, args.without)
+        print(
+            f"tuning part, {args.folds}-fold cross-validated (one search per turn): "
+            + ", ".join(f"{key} {value:.3f}" for key, value in figures.items())
+        )
     print("weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in model.weights.items()))
     print(f"written to {args.out}")
     searcher.confidence = model
     base.confidence = model
-    for part in eval_set.PARTS:
-        conversations = eval_set.load([part])
-        if conversations:
-            print_summary(part, summarise(run(base, conversations, nlu=nlu)), "offline")
+    print_summary("tuning", summarise(run(base, eval_set.load(["tuning"]), nlu=nlu)), "offline")
     return 0
 
 

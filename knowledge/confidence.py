@@ -112,14 +112,16 @@ def fit(
     decisions: Sequence[bool],
     wrong_answer_cost: float = 2.0,
     regularisation: float = 1.0,
+    without: Sequence[str] = (),
 ) -> ConfidenceModel:
     """Fit weights (L2-regularised logistic regression) on every row, and the threshold that maximises
     ``right answers − wrong_answer_cost × wrong answers`` over the rows that are decisions (the passage
-    ranked first for a question: answer from it, or say the documents do not cover it)."""
+    ranked first for a question: answer from it, or say the documents do not cover it). ``without``: features
+    left out (to measure what one adds)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    names = [name for name in FEATURES if all(name in row for row in rows)]
+    names = [name for name in FEATURES if name not in without and all(name in row for row in rows)]
     matrix = np.array([[row[name] for name in names] for row in rows], dtype=float)
     y = np.array(labels, dtype=int)
     mean = matrix.mean(axis=0)

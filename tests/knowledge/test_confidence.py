@@ -1,0 +1,83 @@
+"""The answer-confidence model: fitting, the threshold's utility, neutral missing signals, cross-validation."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from knowledge.calibrate import Rows, cross_validate
+from knowledge.confidence import ConfidenceModel, best_threshold, fit
+from knowledge.eval_set import Question
+
+
+def _rows(count: int = 120, seed: int = 3) -> Rows:
+    """Questions whose first passage is right when its relevance is high; out-of-scope ones have low
+    relevance. ``noise`` carries nothing."""
+    rng = random.Random(seed)
+    found = Rows([], [], [], [], [])
+    for number in range(count):
+        in_scope = number % 3 != 0
+        question = Question(
+            f"q{number}", "zh", ("doc",) if in_scope else (), ("near",) if not in_scope else ()
+        )
+        for rank in range(2):
+            right = in_scope and rank == 0
+            found.features.append(
+                {
+                    "relevance": (0.08 if right else 0.01) + rng.gauss(0, 0.01),
+                    "coverage": (0.7 if right else 0.3) + rng.gauss(0, 0.1),
+                    "bm25": rng.random(),
+                }
+            )
+            found.labels.append(int(right))
+            found.decisions.append(rank == 0)
+            found.groups.append(number)
+            found.questions.append(question)
+    return found
+
+
+def test_fit_learns_which_signal_predicts_a_right_answer() -> None:
+    found = _rows()
+    model = fit(found.features, found.labels, found.decisions)
+    assert model.weights["relevance"] > 1.0 > abs(model.weights["bm25"])
+    assert model.probability({"relevance": 0.09, "coverage": 0.7, "bm25": 0.5}) > model.threshold
+    assert model.probability({"relevance": 0.0, "coverage": 0.3, "bm25": 0.5}) < model.threshold
+
+
+def test_fit_without_a_feature_leaves_it_out() -> None:
+    found = _rows()
+    model = fit(found.features, found.labels, found.decisions, without=["bm25"])
+    assert set(model.weights) == {"relevance", "coverage"}
+
+
+def test_a_missing_signal_counts_as_its_mean() -> None:
+    model = ConfidenceModel(
+        {"relevance": 2.0, "nlu_policy": 1.0},
+        0.0,
+        {"relevance": 0.0, "nlu_policy": 0.5},
+        {"relevance": 1.0, "nlu_policy": 0.5},
+    )
+    assert model.probability({"relevance": 0.0}) == pytest.approx(0.5)
+    assert model.probability({"relevance": 0.0, "nlu_policy": 1.0}) > 0.5
+
+
+def test_best_threshold_weighs_wrong_answers() -> None:
+    probabilities = [0.9, 0.8, 0.6, 0.4, 0.2]
+    labels = [1, 1, 0, 1, 0]
+    # Cost 1: answering down to 0.4 gains 3 right for 1 wrong (utility 2), as does stopping at 0.8.
+    assert best_threshold(probabilities, labels, 1.0) <= 0.8
+    # Cost 3: the wrong answer at 0.6 outweighs the right one below it; the cut lies above 0.6.
+    assert 0.6 < best_threshold(probabilities, labels, 3.0) <= 0.8
+
+
+def test_cross_validation_judges_folds_it_was_not_fitted_on() -> None:
+    figures = cross_validate(_rows(), folds=4, wrong_answer_cost=2.0)
+    assert set(figures) == {"in_scope", "near_scope_refused", "out_of_scope_refused"}
+    assert figures["in_scope"] > 0.9 and figures["near_scope_refused"] > 0.9
+    # With nothing to learn from (only noise), the held-out folds cannot all be right.
+    noise = _rows()
+    for row in noise.features:
+        row["relevance"] = row["coverage"] = 0.0
+    blind = cross_validate(noise, folds=4, wrong_answer_cost=2.0)
+    assert min(blind.values()) < 0.9
