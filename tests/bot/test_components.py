@@ -190,3 +190,61 @@ def test_unknown_words_fallback(context) -> None:
         "greet",
     ]
     assert not is_unknown_gibberish("report", loaded.vocabulary)
+
+
+def _ticket_status_examples() -> list:
+    import yaml
+
+    with open("bot/data/nlu/tickets.yml", encoding="utf-8") as source:
+        data = yaml.safe_load(source)
+    (block,) = [item for item in data["nlu"] if item.get("intent") == "ticket_status"]
+    return [line[2:].strip() for line in block["examples"].splitlines() if line.startswith("- ")]
+
+
+def test_every_ticket_status_example_names_a_ticket() -> None:
+    """The guard may never undo what the training data teaches ticket_status."""
+    from bot.components.intent_guard import names_a_ticket
+
+    examples = _ticket_status_examples()
+    assert len(examples) > 20
+    assert [text for text in examples if not names_a_ticket(text)] == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("作为证明商标注册的地理标志也归你们查吗", "ask_policy"),
+        ("一般什么时候查", "ask_policy"),
+        ("4月26号那天有什么宣传活动？", "ask_policy"),
+        ("when do you check GI products", "ask_policy"),
+        ("查一下我的工单", "ticket_status"),
+        ("PT-20261127-0042 进度", "ticket_status"),
+        ("我上次提交的申请有结果了吗", "ticket_status"),
+        ("any update on my case", "ticket_status"),
+    ],
+)
+def test_ticket_intent_guard(context, text, expected) -> None:
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+
+    from bot.components.intent_guard import TicketIntentGuard
+
+    storage, resource, execution_context = context
+    guard = TicketIntentGuard.create({}, storage, resource, execution_context)
+    ranking = [{"name": "ticket_status", "confidence": 0.9}, {"name": "ask_policy", "confidence": 0.05}]
+    message = Message(data={TEXT: text, INTENT: dict(ranking[0]), INTENT_RANKING_KEY: list(ranking)})
+    guard.process([message])
+    assert message.get(INTENT)["name"] == expected
+    assert message.get(INTENT_RANKING_KEY)[0]["name"] == expected
+    if expected == "ask_policy":
+        assert message.get(INTENT)["confidence"] == 0.9  # the policy question keeps the NLU's certainty
+
+
+def test_ticket_intent_guard_leaves_other_intents(context) -> None:
+    from rasa.shared.nlu.constants import INTENT
+
+    from bot.components.intent_guard import TicketIntentGuard
+
+    storage, resource, execution_context = context
+    message = Message(data={TEXT: "一般什么时候查", INTENT: {"name": "greet", "confidence": 0.7}})
+    TicketIntentGuard.create({}, storage, resource, execution_context).process([message])
+    assert message.get(INTENT) == {"name": "greet", "confidence": 0.7}

@@ -1,0 +1,84 @@
+"""A ticket-status request names a ticket: otherwise the message is a policy question.
+
+DIET reads character n-grams, so "查" (check) or "进度" alone pull a question towards ``ticket_status``:
+"作为证明商标注册的地理标志也归你们查吗" or "一般什么时候查" would be answered with "please give your
+ticket number". A status request always says what it asks about: a ticket number (PT-20261127-0042) or
+words about a ticket, a case, an application one has submitted, its status. This component runs after the
+classifiers and, when ``ticket_status`` won without any of these, hands the message to ``ask_policy`` (the
+knowledge answer, whose own confidence still decides whether the documents cover it).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.language import TICKET_NUMBER
+
+TICKET_STATUS = "ticket_status"
+POLICY = "ask_policy"
+TICKET_WORDS = re.compile(
+    r"工单|单号|编号|受理号|回执|"
+    r"(?:我|我们|本人|之前|上次|上周|昨天|前几天|刚才)(?:的|提交的|提的|交的|递交的|申请的)?"
+    r"(?:申请|请求|求助|案子|案件|材料)|"
+    r"(?:申请|请求|求助|案子|案件)(?:的)?(?:进度|进展|状态|结果|处理)|"
+    r"\b(?:ticket|tickets|status|track|tracking|reference number|case number)\b|"
+    r"\bmy (?:case|request|application|complaint|submission)\b",
+    re.IGNORECASE,
+)
+
+
+def names_a_ticket(text: str) -> bool:
+    """The message carries a ticket number or speaks of a ticket, a submitted case or its status."""
+    text = text or ""
+    return bool(TICKET_NUMBER.search(text) or TICKET_WORDS.search(text))
+
+
+def guard(message: Message) -> None:
+    """``ticket_status`` without a ticket becomes ``ask_policy`` (same confidence, ranking reordered)."""
+    intent = message.get(INTENT) or {}
+    if intent.get(INTENT_NAME_KEY) != TICKET_STATUS or names_a_ticket(message.get(TEXT) or ""):
+        return
+    confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+    policy = {INTENT_NAME_KEY: POLICY, PREDICTED_CONFIDENCE_KEY: confidence}
+    message.data[INTENT] = policy
+    ranking = [
+        item
+        for item in message.data.get(INTENT_RANKING_KEY) or []
+        if item.get(INTENT_NAME_KEY) not in (POLICY, TICKET_STATUS)
+    ]
+    demoted = {INTENT_NAME_KEY: TICKET_STATUS, PREDICTED_CONFIDENCE_KEY: 0.0}
+    message.data[INTENT_RANKING_KEY] = [policy, *ranking, demoted]
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class TicketIntentGuard(GraphComponent):
+    """Turns a ``ticket_status`` prediction that names no ticket into a policy question."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> TicketIntentGuard:
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            guard(message)
+        return messages
