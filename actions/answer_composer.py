@@ -8,14 +8,11 @@ of the section they come from; a second confident document is offered as "see al
 
 from __future__ import annotations
 
-import re
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict
 
 from knowledge.answering import Answer
-from knowledge.chunking import split_sentences, text_units
+from knowledge.excerpts import opening
 from knowledge.search import SearchResult
-
-MAX_UNITS = 220  # about 220 Chinese characters or 130 English words
 
 TEXTS = {
     "zh": {
@@ -35,39 +32,6 @@ TEXTS = {
 }
 
 
-def excerpt(text: str, max_units: float = MAX_UNITS) -> str:
-    """The passage's first sentences, as many as fit in ``max_units`` (at least one, cut if huge)."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    sentences: List[str] = []
-    for line in lines or [text]:
-        sentences.extend(split_sentences(line))
-    kept: List[str] = []
-    for sentence in sentences:
-        candidate = kept + [sentence]
-        if kept and text_units(_join(candidate)) > max_units:
-            break
-        kept = candidate
-    result = _join(kept)
-    if text_units(result) > max_units * 1.5:  # a single enormous sentence
-        result = result[: int(max_units * 1.5)].rstrip() + "…"
-    return result
-
-
-LIST_ITEM = re.compile(r"[-*•]\s|\d{1,2}(?:[.)]\s|、)")
-
-
-def _join(sentences: Sequence[str]) -> str:
-    """Sentences run on as prose; a list item (``- ...``, ``1. ...``) starts its own line."""
-    out = ""
-    for sentence in sentences:
-        if out and LIST_ITEM.match(sentence):
-            out += "\n"
-        elif out and (re.search(r"[A-Za-z0-9.!?;:,)]$", out) and re.match(r"[A-Za-z0-9(\"']", sentence)):
-            out += " "
-        out += sentence
-    return out
-
-
 def citation_text(result: SearchResult) -> str:
     c = result.citation
     parts = [c["title"] + (f" › {c['section']}" if c["section"] else "")]
@@ -84,7 +48,7 @@ def compose_answer(answer: Answer, language: str, source_line: bool = True) -> D
     texts = TEXTS[language]
     results = answer.results
     best = results[0]
-    shown = answer.excerpt.text if answer.excerpt else excerpt(best.chunk.text)
+    shown = answer.excerpt.text if answer.excerpt else opening(best.chunk.text)
     lines = []
     if best.chunk.lang != language:
         lines.append(texts["other_language"])
@@ -98,7 +62,7 @@ def compose_answer(answer: Answer, language: str, source_line: bool = True) -> D
             lines.append(texts["see_also"].format(title=other.chunk.title))
             cited.append(other)
             break
-    excerpts = [excerpt(shown, 120)] + [excerpt(r.chunk.text, 120) for r in cited[1:]]
+    excerpts = [opening(shown, 120)] + [opening(r.chunk.text, 120) for r in cited[1:]]
     return {
         "text": "\n".join(lines),
         "citations": [

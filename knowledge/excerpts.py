@@ -61,6 +61,18 @@ def sentences_of(chunk_text: str, row: int) -> List[Sentence]:
     return found
 
 
+def opening(text: str, max_units: float = MAX_UNITS) -> str:
+    """A passage's first sentences, as many as fit in ``max_units`` (at least one, cut if huge): what a
+    citation shows of its passage."""
+    sentences = sentences_of(text, 0) or [Sentence(text.strip(), 0, True)]
+    kept: List[Sentence] = []
+    for sentence in sentences:
+        if kept and text_units(_join([*kept, sentence], range(len(kept) + 1))) > max_units:
+            break
+        kept.append(sentence)
+    return _shorten(_join(kept, range(len(kept))), max_units)
+
+
 def is_boilerplate(sentence: str) -> bool:
     stripped = sentence.strip(" *_#>")
     return bool(BOILERPLATE.match(stripped)) or text_units(stripped) < MIN_UNITS

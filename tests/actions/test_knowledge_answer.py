@@ -10,7 +10,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge_answer
-from actions.answer_composer import excerpt
 from actions.knowledge_answer import ActionAnswerFromKnowledge, looks_like_a_question
 from knowledge.library import KnowledgeLibrary, LibraryConfig
 from knowledge.search import KnowledgeBase
@@ -158,24 +157,6 @@ def test_a_missing_index_gets_a_polite_unavailable_reply(tmp_path: Path, model_d
 )
 def test_question_likeness(text: str, expected: bool) -> None:
     assert looks_like_a_question(text) is expected
-
-
-def test_excerpt_keeps_whole_sentences() -> None:
-    text = "第一句话说明规定。" * 40
-    short = excerpt(text, 50)
-    assert short.endswith("。") and len(short) <= 60
-    english = "This is a sentence about reporting. " * 30
-    assert excerpt(english, 40).endswith(".")
-
-
-def test_excerpt_keeps_list_items_on_their_own_lines() -> None:
-    text = "Materials to prepare:\n- Proof of the right.\n- Evidence of the infringement.\n3.5 million cases were filed."
-    assert excerpt(text, 200) == (
-        "Materials to prepare:\n- Proof of the right.\n- Evidence of the infringement. 3.5 million cases were filed."
-    )
-    assert (
-        excerpt("需要准备：\n1、权利证明。\n2、侵权证据。", 200) == "需要准备：\n1、权利证明。\n2、侵权证据。"
-    )
 
 
 def test_a_follow_up_is_answered_with_the_previous_question_and_says_what_it_took_it_to_be_about(
