@@ -10,14 +10,20 @@ featurizers read, is the same for every ticket: ``__ticketid__``. Jieba would cu
 ``20261127`` and ``0042``, and Rasa's count vectors turn every digit token into ``__NUMBER__``; the
 ticket-status examples then taught DIET that any number (a date, an article, a year, a phone number)
 means "check my ticket". With its own lemma a ticket number says "ticket", and a number says nothing.
+
+Jieba loads its dictionary on first use (about a second); the tokenizer loads it when the model loads, so
+the first message after start-up is parsed as fast as the others.
 """
 
 from __future__ import annotations
 
+import logging
 import unicodedata
-from typing import List, Text
+from typing import Any, Dict, List, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
@@ -37,6 +43,13 @@ def is_content_token(word: str) -> bool:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
 class BilingualTokenizer(JiebaTokenizer):
     """Jieba for Chinese, whole words for English, no whitespace or punctuation tokens."""
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> None:
+        super().__init__(config, model_storage, resource)
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()  # now, at model load, not during the first user's message
 
     @staticmethod
     def supported_languages() -> None:
