@@ -138,8 +138,12 @@ def print_summary(part: str, summary: Dict[str, Dict[str, float]], how: str) -> 
 
 
 def print_misses(outcomes: Sequence[Outcome]) -> None:
+    """The tuning part's wrong turns. The held-out part's are never printed: read, they would be tuned on."""
+    hidden = sum(1 for o in outcomes if o.question.part != "tuning" and not o.right)
+    if hidden:
+        print(f"  ({hidden} held-out misses not shown: that part is measured, never looked into)")
     for o in outcomes:
-        if not o.right:
+        if o.question.part == "tuning" and not o.right:
             turn = f" turn {o.question.turn + 1}" if o.question.follow_up else ""
             expected = list(o.question.expect) or "refusal"
             print(
@@ -200,7 +204,9 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--part", choices=[*eval_set.PARTS, "both"], default="both")
-    parser.add_argument("--misses", action="store_true", help="print every turn that went wrong")
+    parser.add_argument(
+        "--misses", action="store_true", help="print every turn of the tuning part that went wrong"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
         "--live", action="store_true", help="also ask every conversation over REST (starts both servers)"
