@@ -248,3 +248,14 @@ def test_ticket_intent_guard_leaves_other_intents(context) -> None:
     message = Message(data={TEXT: "一般什么时候查", INTENT: {"name": "greet", "confidence": 0.7}})
     TicketIntentGuard.create({}, storage, resource, execution_context).process([message])
     assert message.get(INTENT) == {"name": "greet", "confidence": 0.7}
+
+
+def test_tokenizer_has_jiebas_dictionary_loaded_before_the_first_message(context, monkeypatch) -> None:
+    import jieba
+
+    monkeypatch.setattr(jieba.dt, "initialized", False)  # as in a fresh process
+    storage, resource, execution_context = context
+    BilingualTokenizer.create(
+        {**BilingualTokenizer.get_default_config()}, storage, resource, execution_context
+    )
+    assert jieba.dt.initialized  # loaded with the model, not during the first user's message
