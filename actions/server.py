@@ -20,8 +20,14 @@ from rasa_sdk.endpoint import create_app_for_serve, create_argument_parser, crea
 from rasa_sdk.executor import ActionExecutor
 from sanic import Sanic
 from sanic.worker.loader import AppLoader
+from sanic.worker.manager import WorkerManager
 
 logger = logging.getLogger("actions.server")  # also when run as __main__
+
+# Sanic shuts a worker down that has not acknowledged its start within 30 s (a class constant in tenths of a
+# second, with no setting). The warm-up runs before that acknowledgement and, on two busy cores, loading the
+# model and the index can take longer: the action server then refused to start. Two minutes.
+WORKER_START_TENTHS = 1200
 
 WARM_UP_QUESTIONS = (("商标侵权怎么举报？", "zh"), ("How do I report a counterfeit trademark?", "en"))
 
@@ -82,6 +88,7 @@ def main(argv: Optional[List[str]] = None) -> None:
         ssl=create_ssl_config(args.ssl_certificate, args.ssl_keyfile, args.ssl_password),
         workers=utils.number_of_sanic_workers(),
     )
+    WorkerManager.THRESHOLD = max(WorkerManager.THRESHOLD, WORKER_START_TENTHS)
     Sanic.serve(primary=app, app_loader=loader)
 
 
