@@ -15,7 +15,7 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence
 
 from knowledge import eval_set
 from knowledge.confidence import MODEL_FILE, ConfidenceModel, fit
@@ -39,16 +39,9 @@ class Rows:
     questions: List[Question]
 
 
-def training_rows(
-    searcher: HybridSearcher, nlu: Dict[str, float], part: str = "tuning"
-) -> Tuple[List[Dict[str, float]], List[int], List[bool]]:
-    """Features of the top passages of every turn, their labels, and which rows are ranked first."""
-    found = labelled_rows(searcher, nlu, part)
-    return found.features, found.labels, found.decisions
-
-
 def labelled_rows(searcher: HybridSearcher, nlu: Dict[str, float], part: str = "tuning") -> Rows:
-    """:func:`training_rows` with each row's conversation and question."""
+    """Features of the top passages of every turn, their labels, which rows are ranked first, and each
+    row's conversation and question."""
     found = Rows([], [], [], [], [])
     rows, labels, decisions = found.features, found.labels, found.decisions
     for number, conversation in enumerate(eval_set.load([part])):
@@ -123,7 +116,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     nlu = policy_scores([q.text for q in eval_set.questions(tuning)])  # the NLU's view of each message
     for round_number in range(1, ROUNDS + 1):
         searcher.confidence = model
-        rows, labels, decisions = training_rows(searcher, nlu)
+        found = labelled_rows(searcher, nlu)
+        rows, labels, decisions = found.features, found.labels, found.decisions
         model = fit(rows, labels, decisions, wrong_answer_cost=args.wrong_answer_cost, without=args.without)
         print(f"round {round_number}: {len(rows)} rows ({sum(labels)} positive), threshold {model.threshold}")
     model = ConfidenceModel(
@@ -141,8 +135,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         },
     )
     model.save(args.out)
-    if args.folds > 1:
-        found = labelled_rows(searcher, nlu)
+    if args.folds > 1:  # on the last round's rows: the same searches, not run again
         figures = cross_validate(found, args.folds, args.wrong_answer_cost, args.without)
         print(
             f"tuning part, {args.folds}-fold cross-validated (one search per turn): "
@@ -152,7 +145,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(f"written to {args.out}")
     searcher.confidence = model
     base.confidence = model
-    print_summary("tuning", summarise(run(base, eval_set.load(["tuning"]), nlu=nlu)), "offline")
+    print_summary("tuning", summarise(run(base, tuning, nlu=nlu)), "offline")
     return 0
 
 
