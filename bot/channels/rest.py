@@ -12,7 +12,9 @@ messages). What it adds:
   Rasa's collector would give the custom payload a dict of its own and split a text at blank lines;
 * a failure while the message is processed (a database restarting, a timeout) answers "please try
   again" with HTTP 503 instead of an empty list;
-* custom actions that fail send an apology (:mod:`bot.channels.action_failure`, installed here).
+* custom actions that fail send an apology (:mod:`bot.channels.action_failure`, installed here), and the
+  action server's replies are checked by one validator built once (:mod:`bot.channels.action_schema`);
+* ``GET /webhooks/rest/`` is healthy only once Rasa is warm (:mod:`bot.channels.warm_up`).
 """
 
 from __future__ import annotations
@@ -26,13 +28,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import action_failure
+from bot.channels import action_failure, action_schema
 from bot.channels.guard import TEXTS, clean_text, guard, reply_language
+from bot.channels.warm_up import WarmState, warm_up
 
 logger = logging.getLogger(__name__)
 MAX_SENDER_CHARS = 128
 
 action_failure.install()
+action_schema.install()
 
 
 def _messages(sender: str, text: str) -> List[Dict[str, str]]:
@@ -86,8 +90,14 @@ class GuardedRestInput(RestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = Blueprint("guarded_rest_webhook", __name__)
 
+        @webhook.listener("after_server_start")
+        async def warm(app: Any, _loop: Any) -> None:
+            await warm_up(app.ctx.agent)
+
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
+            if not WarmState.warm:  # the launchers wait for this route: healthy means warm
+                return response.json({"status": "warming up"}, status=503)
             return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["POST"])

@@ -30,11 +30,12 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from bot.channels import action_failure
+from bot.channels import action_failure, action_schema
 from bot.channels.guard import TEXTS, clean_text, guard, reply_language
 
 logger = logging.getLogger(__name__)
 action_failure.install()
+action_schema.install()
 MAX_SESSION_ID = 128
 
 Origins = Union[str, List[str]]

@@ -113,3 +113,25 @@ def test_rest_keeps_a_custom_payload_alone_and_an_image_with_its_text() -> None:
         {"recipient_id": "u1", "custom": {"type": "workstations", "workstations": []}},
         {"recipient_id": "u1", "text": "地图", "image": "https://example.org/map.png"},
     ]
+
+
+def test_action_replies_are_checked_by_one_prebuilt_validator_with_rasas_verdicts() -> None:
+    """The REST channel installs the prebuilt validator; valid replies pass and invalid ones fail as in Rasa."""
+    import jsonschema
+    import pytest
+    from rasa.core.actions.action import RemoteAction
+
+    from bot.channels import action_schema
+
+    assert RemoteAction._validate_action_result is action_schema.validate_action_result
+    action = RemoteAction("action_answer_from_knowledge", None)
+    reply = {
+        "events": [{"event": "slot", "name": "knowledge_doc", "value": "report", "timestamp": None}],
+        "responses": [{"text": TEXT, "buttons": BUTTONS, "custom": CITATIONS}],
+    }
+    assert action._validate_action_result(reply)
+    assert action_schema.response_validator() is action_schema.response_validator()
+    with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
+        action._validate_action_result({"events": [{"event": "no_such_event"}], "responses": []})
+    with pytest.raises(jsonschema.ValidationError):
+        action._validate_action_result({"events": [], "responses": "not a list"})
