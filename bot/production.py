@@ -153,7 +153,9 @@ class Production:
         kind, number = name.rsplit("-", 1)
         ports = self.actions_ports if kind == "actions" else self.rasa_ports
         port = ports[int(number) - 1]
-        return f"http://127.0.0.1:{port}/health" if kind == "actions" else f"http://127.0.0.1:{port}/"
+        if kind == "actions":
+            return f"http://127.0.0.1:{port}/health"
+        return f"http://127.0.0.1:{port}/webhooks/rest/"  # healthy once warm (bot/channels/warm_up.py)
 
     def start_one(self, name: str, wait: bool = True) -> None:
         kind, number = name.rsplit("-", 1)

@@ -198,7 +198,8 @@ class Servers:
         return page_origins(self.web_port) if self.web_port else ""
 
     def health_urls(self) -> Dict[str, str]:
-        urls = {"actions": f"{self.actions_url}/health", "rasa": f"{self.rasa_url}/"}
+        # Rasa's REST channel is healthy once Rasa is warm (bot/channels/warm_up.py)
+        urls = {"actions": f"{self.actions_url}/health", "rasa": f"{self.rasa_url}/webhooks/rest/"}
         if self.web_port:
             urls["web"] = f"http://localhost:{self.web_port}/health"
         if self.staff_port:
