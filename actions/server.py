@@ -49,7 +49,9 @@ def warm_up() -> float:
 
 
 async def _warm_up_listener(app: Sanic, loop: Any) -> None:
-    await loop.run_in_executor(None, warm_up)
+    from actions.knowledge_answer import in_search_thread
+
+    await in_search_thread(warm_up)  # the thread every search runs in (see there why)
 
 
 def create_warm_app(executor: ActionExecutor, **kwargs: Any) -> Sanic:
