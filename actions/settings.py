@@ -43,6 +43,7 @@ class Settings:
     # the fitted answer-confidence model (``make calibrate``; knowledge/confidence.py)
     confidence_model: Path = PROJECT_ROOT / "knowledge" / "confidence_model.json"
     encode_threads: int = 2
+    embedding_engine: str = "auto"  # "onnx", "torch", or "auto": ONNX when the model directory has its graph
     # Staff console
     staff_database_url: str = ""  # default: an SQLite file under var_dir
     staff_secret_key: str = ""  # signs session cookies; default: a random key kept in var_dir
@@ -62,6 +63,9 @@ class Settings:
         dense_index = env("KNOWLEDGE_DENSE_INDEX", "flat").lower()
         if dense_index not in ("flat", "hnsw"):
             raise ValueError(f"KNOWLEDGE_DENSE_INDEX must be 'flat' or 'hnsw', not {dense_index!r}")
+        engine = env("KNOWLEDGE_EMBEDDING_ENGINE", "auto").lower()
+        if engine not in ("auto", "onnx", "torch"):
+            raise ValueError(f"KNOWLEDGE_EMBEDDING_ENGINE must be 'auto', 'onnx' or 'torch', not {engine!r}")
         return cls(
             var_dir=var_dir,
             default_language=default_language,
@@ -76,6 +80,7 @@ class Settings:
                 env("KNOWLEDGE_CONFIDENCE_MODEL"), PROJECT_ROOT / "knowledge" / "confidence_model.json"
             ),
             encode_threads=_int("KNOWLEDGE_ENCODE_THREADS", 2),
+            embedding_engine=engine,
             staff_database_url=env("STAFF_DATABASE_URL") or f"sqlite:///{var_dir / 'staff' / 'staff.db'}",
             staff_secret_key=env("STAFF_SECRET_KEY", ""),
             staff_secure_cookies=env("STAFF_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),

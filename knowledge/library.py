@@ -30,6 +30,7 @@ class LibraryConfig:
     chunk_overlap: int = 1
     dense_index: str = "flat"
     threads: int = 2
+    engine: str = "auto"  # the embedding engine (knowledge.embedding.ENGINES)
 
     def __post_init__(self) -> None:
         self.docs_dir = Path(self.docs_dir)
@@ -45,6 +46,7 @@ class LibraryConfig:
             chunk_overlap=settings.chunk_overlap,
             dense_index=settings.dense_index,
             threads=settings.encode_threads,
+            engine=settings.embedding_engine,
         )
 
 
@@ -59,7 +61,9 @@ class KnowledgeLibrary:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = Embedder(self.config.embedding_model, threads=self.config.threads)
+            self._embedder = Embedder(
+                self.config.embedding_model, threads=self.config.threads, engine=self.config.engine
+            )
         return self._embedder
 
     def index_config(self) -> IndexConfig:

