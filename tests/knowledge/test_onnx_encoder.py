@@ -17,6 +17,7 @@ TEXTS = [
     "How do I report a counterfeit trademark?",
     "A former employee took our source code to a competitor; what can the trade secret protection point do?",
     "知识产权",
+    "Müller GmbH asks: is a café’s logo “counterfeit” at 50% similarity？",
 ]
 
 
@@ -50,3 +51,25 @@ def test_a_directory_without_a_graph_or_with_a_broken_one_is_a_model_error(tmp_p
     (tmp_path / "tokenizer.json").write_text("{}")
     with pytest.raises(ModelError):
         OnnxEncoder(tmp_path)
+
+
+def test_the_graph_keeps_the_pieces_chinese_and_english_text_use(model_dir: str) -> None:
+    import json
+
+    from tokenizers import Tokenizer
+
+    from knowledge.onnx_export import SPECIAL_IDS, kept_token_ids
+
+    tokenizer_file = Path(model_dir) / "tokenizer.json"
+    kept = set(kept_token_ids(tokenizer_file))
+    tokenizer = Tokenizer.from_file(str(tokenizer_file))
+    for text in [*TEXTS, "Müller GmbH, café — “quoted” 50% ／ 全角：ＡＢＣ１２３"]:
+        assert set(tokenizer.encode(text).ids) <= kept, text
+    assert set(SPECIAL_IDS) <= kept
+    assert not set(tokenizer.encode("Защита интеллектуальной собственности").ids) <= kept
+    card = json.loads((Path(model_dir) / "model_card.json").read_text())
+    assert (
+        card["verification"]["onnx_vocabulary_kept"]
+        == len(kept)
+        < card["verification"]["onnx_vocabulary_full"]
+    )
