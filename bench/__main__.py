@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from actions.settings import get_settings
-from bench import latency, memory, report, retrieval, scale, setup_times
+from bench import encoders, latency, memory, report, retrieval, scale, setup_times
 from bot.serve import ROOT, Servers, StartError, free_port
 
 OUT = ROOT / "var" / "bench"
@@ -74,6 +74,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             return 1
     log("==> retrieval quality: lexical, dense, hybrid; e5-small and the English-only baseline")
     results["retrieval"] = retrieval.run(Path(settings.docs_dir), models, log=log)
+    log("==> embedding engines side by side: ONNX Runtime (served) and torch, each in its own process")
+    results["encoders"] = encoders.run(
+        models["e5-small"], Path(settings.index_dir), settings.encode_threads, log=log
+    )
     log("==> scale: synthetic passages derived from the real index")
     results["scale"] = scale.run(
         Path(settings.index_dir), models["e5-small"], [int(v) for v in args.sizes.split(",")], log=log

@@ -84,6 +84,19 @@ def table(results: Dict) -> str:
             f"{row['hnsw_recall@10']:>12.3f}/{row['hnsw_source_recall@10']:<6.3f}{row['flat_add_s']:>12.2f}/{row['hnsw_add_s']:<10.2f}"
             f"{row['lexical_build_s']:>10.1f}{row['rss_growth_mb']:>7.0f}"
         )
+    if "encoders" in results:
+        lines += ["", "EMBEDDING ENGINES (e5-small; each in its own process)"]
+        for engine in ("onnx", "torch"):
+            row = results["encoders"][engine]
+            lines.append(
+                f"  {engine:<6} query p50/p95 {row['query_p50_ms']:>6.1f}/{row['query_p95_ms']:<6.1f} ms"
+                f"  {row['passages_per_s']:>6.1f} passages/s  RSS {row['rss_mb']:>6.0f} MB"
+            )
+        ratio = results["encoders"]["torch_vs_onnx"]
+        lines.append(
+            f"  ONNX vs torch: queries {ratio['query_p50']}x faster, passages {ratio['passages_per_s']}x "
+            f"faster, {ratio['rss']}x less memory"
+        )
     lines += ["", "SETUP (seconds, as the Makefile's steps last recorded them)"]
     for name, step in results["setup"].items():
         lines.append(f"  {name:<22}{step['seconds']:>8.1f}   {step.get('finished', '')}")
