@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -16,14 +17,9 @@ import time
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
+from bench import memory
+
 ENGINES = ("onnx", "torch")
-
-
-def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return float("nan")
 
 
 def measure(engine: str, model: str, index_dir: Path, threads: int) -> Dict[str, float]:
@@ -51,7 +47,7 @@ def measure(engine: str, model: str, index_dir: Path, threads: int) -> Dict[str,
         "query_p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
         "passages_per_s": round(len(passages) / seconds, 1),
         "passages": len(passages),
-        "rss_mb": _rss_mb(),
+        "rss_mb": memory.rss_mb([os.getpid()]),
     }
 
 

@@ -117,11 +117,18 @@ def verify(model_dir: Path, sentences: Sequence[str], threads: int = 2) -> Dict[
             [encoder.encode([s], prompt) for s in sentences] + [encoder.encode(list(sentences), prompt)]
         )
         theirs = reference.encode(list(sentences) * 2, prompt=prompt, normalize_embeddings=True)
-        cosines = np.sum(ours * np.asarray(theirs), axis=1)  # one at a time, then as one padded batch
+        # one at a time, then as one padded batch
+        cosines = agreement(ours, theirs, f"ONNX {kind} embeddings", "sentence-transformers", MIN_COSINE)
         figures[f"onnx_{kind}_min_cosine"] = float(cosines.min())
-        if cosines.min() < MIN_COSINE:
-            raise ModelError(
-                f"ONNX verification failed: {kind} embeddings agree with sentence-transformers only to "
-                f"cosine {cosines.min():.5f} (< {MIN_COSINE})"
-            )
     return figures
+
+
+def agreement(ours: object, theirs: object, what: str, reference: str, minimum: float) -> np.ndarray:
+    """Row-wise cosines of two sets of unit vectors; a :class:`ModelError` when any is below ``minimum``."""
+    cosines = np.sum(np.asarray(ours) * np.asarray(theirs), axis=1)
+    if cosines.min() < minimum:
+        raise ModelError(
+            f"verification failed: {what} agree with {reference} only to cosine "
+            f"{cosines.min():.5f} (< {minimum})"
+        )
+    return cosines
