@@ -222,8 +222,101 @@ TERMS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("hotline", ("热线", "12315")),
 )
 
+# Words that stand for a broader term of the documents: a question about a trade fair in Germany is about an
+# overseas dispute, though it never says "overseas".
+CONCEPTS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    (
+        "海外 境外 overseas",
+        (
+            "国外",
+            "外国",
+            "境外",
+            "美国",
+            "德国",
+            "日本",
+            "韩国",
+            "英国",
+            "法国",
+            "意大利",
+            "西班牙",
+            "荷兰",
+            "欧洲",
+            "欧盟",
+            "巴西",
+            "印度",
+            "越南",
+            "泰国",
+            "印尼",
+            "马来西亚",
+            "新加坡",
+            "俄罗斯",
+            "澳大利亚",
+            "加拿大",
+            "墨西哥",
+            "中东",
+            "非洲",
+            "拉美",
+            "东南亚",
+            "拉斯维加斯",
+            "abroad",
+            "foreign country",
+            "foreign countries",
+            "united states",
+            "usa",
+            "america",
+            "american",
+            "germany",
+            "german",
+            "japan",
+            "japanese",
+            "korea",
+            "korean",
+            "britain",
+            "british",
+            "united kingdom",
+            "france",
+            "french",
+            "italy",
+            "spain",
+            "netherlands",
+            "europe",
+            "european",
+            "brazil",
+            "india",
+            "vietnam",
+            "thailand",
+            "indonesia",
+            "malaysia",
+            "singapore",
+            "russia",
+            "australia",
+            "canada",
+            "mexico",
+            "middle east",
+            "africa",
+            "latin america",
+            "southeast asia",
+            "las vegas",
+        ),
+    ),
+)
+
+
+def _w_is_cjk(word: str) -> bool:
+    return bool(re.search(r"[\u3400-\u9fff]", word))
+
+
 _EN_PATTERNS = [
     (re.compile(rf"(?<![a-z]){re.escape(en)}(?:s|es|ed|ing)?(?![a-z])"), en, zh) for en, zh in TERMS
+]
+_CONCEPT_PATTERNS = [
+    (
+        re.compile(
+            "|".join(re.escape(w) if _w_is_cjk(w) else rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in words)
+        ),
+        broader,
+    )
+    for broader, words in CONCEPTS
 ]
 _ZH_TO_EN = {}
 for _en, _zhs in TERMS:
@@ -271,3 +364,19 @@ def expand(text: str) -> Tuple[List[str], float]:
     english_words = len([m for m in _EN_WORD.finditer(text.lower()) if m.group() not in EN_STOP])
     share = en_share if english_words >= len(_CJK.findall(text)) / 2 else zh_share
     return zh_terms + en_terms, share
+
+
+def chinese_terms() -> List[str]:
+    """Every Chinese term of the glossary."""
+    return list(_ZH_TO_EN)
+
+
+def english_terms() -> List[str]:
+    """Every English term of the glossary."""
+    return [en for en, _ in TERMS]
+
+
+def broader_terms(text: str) -> List[str]:
+    """The documents' broader terms for words of ``text`` ("在美国被起诉" → 海外 境外 overseas)."""
+    lowered = text.lower()
+    return [broader for pattern, broader in _CONCEPT_PATTERNS if pattern.search(lowered)]

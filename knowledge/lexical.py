@@ -13,7 +13,7 @@ import re
 from collections import Counter, defaultdict
 from typing import Callable, Dict, List, NamedTuple, Sequence, Tuple
 
-from knowledge.glossary import EN_STOP, expand
+from knowledge.glossary import EN_STOP, broader_terms, expand
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -26,7 +26,7 @@ ZH_QUESTION_WORDS = re.compile(
 )
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     for suffix in ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
@@ -43,14 +43,14 @@ def features(text: str, query: bool = False) -> List[str]:
         for n in (1, 2, 3):
             terms.extend(run[i : i + n] for i in range(len(run) - n + 1))
     latin = _CJK_RUN.sub(" ", lowered)
-    terms.extend(_stem(w) for w in _WORD.findall(latin) if w not in EN_STOP)
+    terms.extend(stem(w) for w in _WORD.findall(latin) if w not in EN_STOP)
     return terms
 
 
 def _normalised(text: str) -> str:
     """Text for word-containment tests: Chinese as is, English as spaced stems (" report counterfeit ")."""
     lowered = text.lower()
-    latin = " ".join(_stem(w) for w in _WORD.findall(_CJK_RUN.sub(" ", lowered)))
+    latin = " ".join(stem(w) for w in _WORD.findall(_CJK_RUN.sub(" ", lowered)))
     return " ".join(_CJK_RUN.findall(lowered)) + " | " + f" {latin} "
 
 
@@ -67,7 +67,7 @@ def query_words(text: str) -> List[str]:
     for run in _CJK_RUN.findall(lowered):
         words.extend(w for w in jieba.cut(run) if len(w) >= 2)
     latin = _CJK_RUN.sub(" ", lowered)
-    words.extend(f" {_stem(w)} " for w in _WORD.findall(latin) if w not in EN_STOP)
+    words.extend(f" {stem(w)} " for w in _WORD.findall(latin) if w not in EN_STOP)
     return list(dict.fromkeys(words))
 
 
@@ -161,7 +161,7 @@ class LexicalIndex:
             return []
         n = len(self.lengths)
         average = sum(self.lengths) / n or 1.0
-        own = Counter(features(query, query=True))
+        own = Counter(features(" ".join([query, *broader_terms(query)]), query=True))
         translations, glossary_share = expand(query)
         # Translations count for less than the user's own words, and only as whole terms (no single
         # characters), so that a passage in the question's language wins when it matches as well.

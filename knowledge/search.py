@@ -23,6 +23,7 @@ from knowledge.confidence import MODEL_FILE, ConfidenceModel
 from knowledge.embedding import Embedder
 from knowledge.errors import IndexUnavailableError
 from knowledge.lexical import LexicalIndex, query_words
+from knowledge.spelling import Speller
 from knowledge.store import Build, IndexStore, model_fingerprint
 
 logger = logging.getLogger(__name__)
@@ -113,11 +114,14 @@ class HybridSearcher:
     embedder: Embedder
     confidence: ConfidenceModel = field(default_factory=ConfidenceModel.load)
     lexical: LexicalIndex = field(init=False)
+    speller: Speller = field(init=False)
     _lang_rows: Dict[str, np.ndarray] = field(init=False)
 
     def __post_init__(self) -> None:
         self.lexical = LexicalIndex.build([c.lexical_text for c in self.build.chunks])
+        self.speller = Speller(c.text for c in self.build.chunks if c.lang == "en")
         query_words("预热 warm-up")  # load Jieba's dictionary now, not during the first question
+        self.speller.correct("预热侵全")  # and the pinyin tables
         self._family_rows: Dict[tuple, List[int]] = {}
         for row, chunk in enumerate(self.build.chunks):
             self._family_rows.setdefault((chunk.translation_of or chunk.doc_id, chunk.lang), []).append(row)
@@ -221,7 +225,7 @@ class HybridSearcher:
         nlu_policy: Optional[float] = None,
     ) -> Tuple[List[SearchResult], Optional[np.ndarray]]:
         """:meth:`search`, and the query's embedding (for choosing the sentences of an answer)."""
-        query = clean_query(query)
+        query = self.speller.correct(clean_query(query))  # "商标侵全" is searched as "商标侵权"
         if not query or not self.build.chunks:
             return [], None
         lang = lang if lang in ("zh", "en") else query_language(query)
