@@ -26,6 +26,8 @@ from knowledge.followup import with_context
 from knowledge.search import HybridSearcher, KnowledgeBase
 
 ROUNDS = 3
+# A wrong answer costs three honest refusals: an unrelated passage misleads, "not covered" does not.
+WRONG_ANSWER_COST = 3.0
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=MODEL_FILE)
-    parser.add_argument("--wrong-answer-cost", type=float, default=2.0)
+    parser.add_argument("--wrong-answer-cost", type=float, default=WRONG_ANSWER_COST)
     parser.add_argument(
         "--folds", type=int, default=5, help="cross-validation folds on the tuning part (0: none)"
     )
