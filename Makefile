@@ -30,9 +30,9 @@ export PYTHONPATH := $(CURDIR)
 
 help:
 	@echo "make run    install what is missing, train if needed, start the assistant (Ctrl-C stops it)"
-	@echo "make test   install what is missing, train if needed, run every check and test"
+	@echo "make test   install what is missing, train if needed, run every check and test but the long tier"
 	@echo "make run-prod  the production shape: PostgreSQL, Redis, 2 Rasa + 2 action servers behind nginx"
-	@echo "make test-reliability  fault, hostile-input and load tests against the production shape"
+	@echo "make test-reliability  the long tier: fault, hostile-input and load tests against the production shape"
 	@echo "make eval   answer quality on knowledge/eval/ (tuning and held-out parts apart), offline then over live REST"
 	@echo "make calibrate  fit the answer-confidence model on the tuning part (knowledge/confidence_model.json)"
 	@echo "make bench  quality, latency, memory and scale figures: var/bench/results.json and results.png"
@@ -97,9 +97,12 @@ run: build
 run-prod: build system-deps
 	@python3 -m bot.production
 
+# The long tier: faults, hostile input and load against the production shape. CI runs it after `make test`.
+RELIABILITY_TESTS := tests/reliability tests/e2e/test_hostile_input.py tests/e2e/test_action_server_down.py \
+	tests/e2e/test_security.py
+
 test-reliability: build system-deps
-	$(ACTIONS_VENV)/bin/python -m pytest tests/reliability tests/e2e/test_hostile_input.py \
-		tests/e2e/test_action_server_down.py tests/e2e/test_security.py
+	scripts/timed.sh test-reliability $(ACTIONS_VENV)/bin/python -m pytest $(RELIABILITY_TESTS) --durations=10
 
 lint: venvs
 	$(ACTIONS_VENV)/bin/ruff check .
@@ -108,10 +111,11 @@ lint: venvs
 # Tests that need Rasa run in the Rasa venv; everything else (actions, knowledge, live servers) in the
 # actions venv, last, so that `make test` ends with that pytest summary line.
 test-bot: build
-	$(RASA_VENV)/bin/python -m pytest tests/bot
+	scripts/timed.sh test-bot $(RASA_VENV)/bin/python -m pytest tests/bot --durations=5
 
 test-python: build
-	$(ACTIONS_VENV)/bin/python -m pytest tests --ignore=tests/bot
+	scripts/timed.sh test-python $(ACTIONS_VENV)/bin/python -m pytest tests --ignore=tests/bot \
+		$(addprefix --ignore=,$(RELIABILITY_TESTS)) --durations=15
 
 # Debian packages the tests need, installed when missing (and we may): PostgreSQL, Redis and nginx for the
 # ticket store and the production shape, Chromium and a CJK font for the browser tests (Node.js for the

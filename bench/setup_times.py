@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Dict
 
 STEPS = ("venv-rasa", "venv-actions", "train", "model", "index", "web")
+TEST_TIERS = ("test-bot", "test-python", "test-reliability")  # `make test`'s two runs, and the long tier
 
 
 def read(steps_dir: Path) -> Dict[str, Dict]:
     found: Dict[str, Dict] = {}
-    for name in STEPS:
+    for name in (*STEPS, *TEST_TIERS):
         path = steps_dir / f"{name}.json"
         try:
             found[name] = json.loads(path.read_text())
