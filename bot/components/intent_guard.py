@@ -1,11 +1,13 @@
-"""A ticket-status request names a ticket: otherwise the message is a policy question.
+"""Ticket intents need words about a ticket: otherwise the message is a policy question.
 
 DIET reads character n-grams, so "查" (check) or "进度" alone pull a question towards ``ticket_status``:
 "作为证明商标注册的地理标志也归你们查吗" or "一般什么时候查" would be answered with "please give your
 ticket number". A status request always says what it asks about: a ticket number (PT-20261127-0042) or
 words about a ticket, a case, an application one has submitted, its status. This component runs after the
 classifiers and, when ``ticket_status`` won without any of these, hands the message to ``ask_policy`` (the
-knowledge answer, whose own confidence still decides whether the documents cover it).
+knowledge answer, whose own confidence still decides whether the documents cover it). Likewise "申请" pulls
+a question about a procedure ("申请调解要带哪些材料") towards ``open_ticket``: a question that asks for no
+ticket and no one's help ("我要", "帮我", "open a ticket") is a policy question.
 """
 
 from __future__ import annotations
@@ -41,32 +43,59 @@ TICKET_WORDS = re.compile(
 )
 
 
+OPEN_TICKET = "open_ticket"
+QUESTION = re.compile(
+    r"[?？]|哪些|什么|怎么|怎样|如何|哪里|哪儿|多久|吗|呢|是否|能否|有没有|"
+    r"\b(?:how|what|which|where|when|why|do i need|does|is it|are there)\b",
+    re.IGNORECASE,
+)
+REQUEST = re.compile(
+    r"工单|帮我|请帮|给我|替我|我要|我想|我们要|我们想|登记|预约|联系我|"
+    r"\b(?:ticket|register|log my|book|sign (?:me|us) up|create|open|contact me|i want|i'd like|"
+    r"we want|we'd like|please|help me|for me)\b",
+    re.IGNORECASE,
+)
+
+
 def names_a_ticket(text: str) -> bool:
     """The message carries a ticket number or speaks of a ticket, a submitted case or its status."""
     text = text or ""
     return bool(TICKET_NUMBER.search(text) or TICKET_WORDS.search(text))
 
 
+def asks_about_a_procedure(text: str) -> bool:
+    """The message asks how something is done ("申请调解要带哪些材料") rather than asking for it to be done
+    ("我要申请调解", "帮我开个工单"): a question, with no request for a ticket or a person's help."""
+    text = text or ""
+    return bool(QUESTION.search(text)) and not REQUEST.search(text)
+
+
 def guard(message: Message) -> None:
-    """``ticket_status`` without a ticket becomes ``ask_policy`` (same confidence, ranking reordered)."""
+    """``ticket_status`` without a ticket, and ``open_ticket`` that only asks how a procedure goes, become
+    ``ask_policy`` (same confidence, ranking reordered)."""
     intent = message.get(INTENT) or {}
-    if intent.get(INTENT_NAME_KEY) != TICKET_STATUS or names_a_ticket(message.get(TEXT) or ""):
-        return
-    confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+    name, text = intent.get(INTENT_NAME_KEY), message.get(TEXT) or ""
+    no_status = name == TICKET_STATUS and not names_a_ticket(text)
+    no_request = name == OPEN_TICKET and asks_about_a_procedure(text)
+    if no_status or no_request:
+        _to_policy(message, name, float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
+
+
+def _to_policy(message: Message, demoted_intent: str, confidence: float) -> None:
     policy = {INTENT_NAME_KEY: POLICY, PREDICTED_CONFIDENCE_KEY: confidence}
     message.data[INTENT] = policy
     ranking = [
         item
         for item in message.data.get(INTENT_RANKING_KEY) or []
-        if item.get(INTENT_NAME_KEY) not in (POLICY, TICKET_STATUS)
+        if item.get(INTENT_NAME_KEY) not in (POLICY, demoted_intent)
     ]
-    demoted = {INTENT_NAME_KEY: TICKET_STATUS, PREDICTED_CONFIDENCE_KEY: 0.0}
+    demoted = {INTENT_NAME_KEY: demoted_intent, PREDICTED_CONFIDENCE_KEY: 0.0}
     message.data[INTENT_RANKING_KEY] = [policy, *ranking, demoted]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class TicketIntentGuard(GraphComponent):
-    """Turns a ``ticket_status`` prediction that names no ticket into a policy question."""
+    """Turns ticket predictions that ask for no ticket into policy questions (see the module's docstring)."""
 
     @classmethod
     def create(

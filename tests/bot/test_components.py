@@ -192,12 +192,12 @@ def test_unknown_words_fallback(context) -> None:
     assert not is_unknown_gibberish("report", loaded.vocabulary)
 
 
-def _ticket_status_examples() -> list:
+def _ticket_examples(intent: str) -> list:
     import yaml
 
     with open("bot/data/nlu/tickets.yml", encoding="utf-8") as source:
         data = yaml.safe_load(source)
-    (block,) = [item for item in data["nlu"] if item.get("intent") == "ticket_status"]
+    (block,) = [item for item in data["nlu"] if item.get("intent") == intent]
     return [line[2:].strip() for line in block["examples"].splitlines() if line.startswith("- ")]
 
 
@@ -205,9 +205,43 @@ def test_every_ticket_status_example_names_a_ticket() -> None:
     """The guard may never undo what the training data teaches ticket_status."""
     from bot.components.intent_guard import names_a_ticket
 
-    examples = _ticket_status_examples()
+    examples = _ticket_examples("ticket_status")
     assert len(examples) > 20
     assert [text for text in examples if not names_a_ticket(text)] == []
+
+
+def test_no_open_ticket_example_is_taken_for_a_question_about_a_procedure() -> None:
+    """Nor what it teaches open_ticket."""
+    from bot.components.intent_guard import asks_about_a_procedure
+
+    examples = _ticket_examples("open_ticket")
+    assert len(examples) > 20
+    assert [text for text in examples if asks_about_a_procedure(text)] == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("申请调解要带哪些材料", "ask_policy"),
+        ("专利纠纷想调解，怎么申请", "ask_policy"),
+        ("how do I apply for mediation?", "ask_policy"),
+        ("我要申请调解", "open_ticket"),
+        ("怎么申请援助，帮我办一下", "open_ticket"),
+        ("can you open a ticket for me?", "open_ticket"),
+    ],
+)
+def test_open_ticket_only_when_a_ticket_or_help_is_asked_for(context, text, expected) -> None:
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+
+    from bot.components.intent_guard import TicketIntentGuard
+
+    storage, resource, execution_context = context
+    guard = TicketIntentGuard.create({}, storage, resource, execution_context)
+    ranking = [{"name": "open_ticket", "confidence": 0.8}, {"name": "ask_policy", "confidence": 0.1}]
+    message = Message(data={TEXT: text, INTENT: dict(ranking[0]), INTENT_RANKING_KEY: list(ranking)})
+    guard.process([message])
+    assert message.get(INTENT)["name"] == expected
+    assert message.get(INTENT_RANKING_KEY)[0]["name"] == expected
 
 
 @pytest.mark.parametrize(
