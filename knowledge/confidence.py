@@ -33,6 +33,7 @@ FEATURES = (
     "own_language",  # the passage is in the question's language, or its document exists in no other
     "query_units",  # log(1 + the question's length in Chinese-character equivalents)
     "nlu_policy",  # the NLU's confidence that the message is a policy question (neutral when absent)
+    "money_unstated",  # the question asks about money and the document states no amount (answer_types)
 )
 
 

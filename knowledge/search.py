@@ -18,6 +18,7 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
+from knowledge.answer_types import asks_about_money, states_money
 from knowledge.chunking import Chunk, text_units
 from knowledge.confidence import MODEL_FILE, ConfidenceModel
 from knowledge.embedding import Embedder
@@ -120,6 +121,10 @@ class HybridSearcher:
     def __post_init__(self) -> None:
         self.lexical = LexicalIndex.build([c.lexical_text for c in self.build.chunks])
         self.speller = Speller(c.text for c in self.build.chunks if c.lang == "en")
+        # Document families that state any amount of money (a fee, a fine, "free of charge").
+        self._money_families = {
+            c.translation_of or c.doc_id for c in self.build.chunks if states_money(c.text)
+        }
         query_words("预热 warm-up")  # load Jieba's dictionary now, not during the first question
         self.speller.correct("预热侵全")  # and the pinyin tables
         self._family_rows: Dict[tuple, List[int]] = {}
@@ -262,6 +267,7 @@ class HybridSearcher:
             self._sentence_best(vector, background),
         )
         translated = {family for family, passage_lang in self._family_rows if passage_lang == lang}
+        asks_money = asks_about_money(query)
         results = []
         for row, fused_score in fused.items():
             hit = lexical_hits.get(row)
@@ -274,13 +280,13 @@ class HybridSearcher:
                 hit.score if hit else 0.0,
             )
             features["fused"] = fused_score * (RRF_K + 1)
+            chunk = self.build.chunks[row]
+            family = chunk.translation_of or chunk.doc_id
+            features["money_unstated"] = float(asks_money and family not in self._money_families)
             if nlu_policy is not None:
                 features["nlu_policy"] = nlu_policy
             # Only a passage whose document also exists in the question's language is "the other language".
-            chunk = self.build.chunks[row]
-            features["own_language"] = float(
-                chunk.lang == lang or (chunk.translation_of or chunk.doc_id) not in translated
-            )
+            features["own_language"] = float(chunk.lang == lang or family not in translated)
             probability = self.confidence.probability(features)
             results.append(
                 SearchResult(

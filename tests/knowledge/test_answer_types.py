@@ -1,0 +1,46 @@
+"""Questions about money, and documents that state none: the signal behind many honest refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.answer_types import asks_about_money, states_money
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "商标异议要交多少钱",
+        "打一个商标侵权官司 律师费一般多少",
+        "外资企业要交预提所得税吗",
+        "闵行那边申请专利有没有补贴",
+        "what are the court fees for a trademark infringement lawsuit",
+        "how much does CNIPA charge to file a patent",
+        "is there stamp duty on a patent assignment, and what tax rate applies",
+        "office rent in the innovation park?",
+    ],
+)
+def test_questions_about_money(question: str) -> None:
+    assert asks_about_money(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "消费者买到假货怎么投诉",  # 消费者 is a consumer, not a fee
+        "which department is in charge of patent disputes",
+        "申请调解要带哪些材料",
+        "our factory takes OEM orders, any trademark duties for us?",  # duties: obligations
+        "what counts as trademark infringement",
+    ],
+)
+def test_questions_not_about_money(question: str) -> None:
+    assert not asks_about_money(question)
+
+
+def test_a_document_states_money_when_it_names_an_amount_a_fee_or_a_fine() -> None:
+    assert states_money("申请人应缴纳费用500元。")
+    assert states_money("Mediation is free of charge.")
+    assert states_money("对违法行为处以罚款。")
+    assert not states_money("调解以双方自愿为基础，不收取当事人任何材料以外的东西。")
+    assert not states_money("The workstation helps foreign-invested firms protect their rights.")
