@@ -2,7 +2,7 @@
 
 Runs in the Rasa venv: ``python -m bot.nlu_scores MODEL TEXTS.json SCORES.json`` reads a JSON list of
 messages and writes, for each, the confidence of the ``ask_policy`` intent (0 when it is not ranked) and the
-intent chosen. The evaluation (the other venv) calls it through :func:`knowledge.eval_nlu.policy_scores`.
+intent chosen. The evaluation (the other venv) calls it through :func:`knowledge.eval_nlu.nlu_verdicts`.
 """
 
 from __future__ import annotations

@@ -15,11 +15,11 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import AbstractSet, Dict, List, Optional, Sequence
 
 from knowledge import eval_set
 from knowledge.confidence import MODEL_FILE, ConfidenceModel, fit
-from knowledge.eval_nlu import policy_scores
+from knowledge.eval_nlu import declined_by_nlu, nlu_verdicts, policy_scores
 from knowledge.eval_set import Question
 from knowledge.evaluate import print_summary, run, summarise
 from knowledge.followup import with_context
@@ -41,14 +41,21 @@ class Rows:
     questions: List[Question]
 
 
-def labelled_rows(searcher: HybridSearcher, nlu: Dict[str, float], part: str = "tuning") -> Rows:
-    """Features of the top passages of every turn, their labels, which rows are ranked first, and each
-    row's conversation and question."""
+def labelled_rows(
+    searcher: HybridSearcher,
+    nlu: Dict[str, float],
+    part: str = "tuning",
+    declined: AbstractSet[str] = frozenset(),
+) -> Rows:
+    """Features of the top passages of every turn that reaches a search (not ``declined`` by the NLU), their
+    labels, which rows are ranked first, and each row's conversation and question."""
     found = Rows([], [], [], [], [])
     rows, labels, decisions = found.features, found.labels, found.decisions
     for number, conversation in enumerate(eval_set.load([part])):
         previous = ""
         for question in conversation.turns:
+            if question.text in declined:
+                continue  # declined before any search, as the assistant does: the model never sees it
             queries = [question.text]
             if question.follow_up and previous:
                 queries.append(with_context(previous, question.text))
@@ -115,10 +122,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     searcher = base.searcher()
     model = ConfidenceModel.prior()
     tuning = eval_set.load(["tuning"])
-    nlu = policy_scores([q.text for q in eval_set.questions(tuning)])  # the NLU's view of each message
+    verdicts = nlu_verdicts([q.text for q in eval_set.questions(tuning)])  # the NLU's view of each message
+    nlu, declined = policy_scores(verdicts), declined_by_nlu(verdicts)
     for round_number in range(1, ROUNDS + 1):
         searcher.confidence = model
-        found = labelled_rows(searcher, nlu)
+        found = labelled_rows(searcher, nlu, declined=declined)
         rows, labels, decisions = found.features, found.labels, found.decisions
         model = fit(rows, labels, decisions, wrong_answer_cost=args.wrong_answer_cost, without=args.without)
         print(f"round {round_number}: {len(rows)} rows ({sum(labels)} positive), threshold {model.threshold}")
@@ -147,7 +155,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(f"written to {args.out}")
     searcher.confidence = model
     base.confidence = model
-    print_summary("tuning", summarise(run(base, tuning, nlu=nlu)), "offline")
+    print_summary("tuning", summarise(run(base, tuning, nlu=nlu, declined=declined)), "offline")
     return 0
 
 

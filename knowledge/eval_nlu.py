@@ -1,8 +1,11 @@
 """The NLU's view of the evaluation questions: how sure the trained Rasa model is that each is about policy.
 
 The action server receives that confidence with every message (``intent_ranking``) and the answer-confidence
-model uses it, so fitting and offline evaluation need it too. The Rasa model lives in the other venv, so it is
-asked once per set of questions through ``bot.nlu_scores`` and the answers are cached next to the model.
+model uses it, so fitting and offline evaluation need it too. A message the NLU takes for out of scope is
+declined before any search (a rule): the confidence model never sees it, so it is fitted without such
+messages, and the offline evaluation declines them as the assistant does. The Rasa model lives in the other
+venv, so it is asked once per set of questions through ``bot.nlu_scores`` and the answers are cached next to
+the model.
 """
 
 from __future__ import annotations
@@ -13,21 +16,23 @@ import os
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Dict, Sequence
+from typing import Dict, Sequence, Set
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 RASA_MODEL = ROOT / "var" / "rasa" / "models" / "current.tar.gz"
+OUT_OF_SCOPE = "out_of_scope"
 
 
-def policy_scores(texts: Sequence[str], model: Path = RASA_MODEL) -> Dict[str, float]:
-    """``text -> confidence of ask_policy`` for every text (the model's verdict on each message alone)."""
+def nlu_verdicts(texts: Sequence[str], model: Path = RASA_MODEL) -> Dict[str, Dict]:
+    """``text -> {"intent": the intent chosen, "policy": confidence of ask_policy}`` for every text (the
+    model's verdict on each message alone)."""
     if not model.is_file():
         raise FileNotFoundError(f"no trained Rasa model at {model}: run 'make train'")
     unique = sorted(set(texts))
     key = hashlib.sha256(model.read_bytes()).hexdigest()[:16]
     digest = hashlib.sha256("\n".join(unique).encode()).hexdigest()[:16]
-    cache = model.parent / f"nlu-scores-{key}-{digest}.json"
+    cache = model.parent / f"nlu-verdicts-{key}-{digest}.json"
     if not cache.is_file():
         with tempfile.TemporaryDirectory() as work:
             source, target = Path(work) / "texts.json", Path(work) / "scores.json"
@@ -39,9 +44,18 @@ def policy_scores(texts: Sequence[str], model: Path = RASA_MODEL) -> Dict[str, f
                 env=env,
                 stdout=subprocess.DEVNULL,
             )
-            scores = json.loads(target.read_text(encoding="utf-8"))
+            verdicts = json.loads(target.read_text(encoding="utf-8"))
         cache.write_text(
-            json.dumps({t: s["policy"] for t, s in zip(unique, scores, strict=True)}, ensure_ascii=False),
-            encoding="utf-8",
+            json.dumps(dict(zip(unique, verdicts, strict=True)), ensure_ascii=False), encoding="utf-8"
         )
     return json.loads(cache.read_text(encoding="utf-8"))
+
+
+def policy_scores(verdicts: Dict[str, Dict]) -> Dict[str, float]:
+    """``text -> confidence of ask_policy``."""
+    return {text: float(verdict["policy"]) for text, verdict in verdicts.items()}
+
+
+def declined_by_nlu(verdicts: Dict[str, Dict]) -> Set[str]:
+    """The texts the NLU takes for out of scope: the assistant declines them before any search."""
+    return {text for text, verdict in verdicts.items() if verdict.get("intent") == OUT_OF_SCOPE}

@@ -18,10 +18,10 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import AbstractSet, Callable, Dict, List, Optional, Sequence, Tuple
 
 from knowledge import eval_set
-from knowledge.eval_nlu import policy_scores
+from knowledge.eval_nlu import declined_by_nlu, nlu_verdicts, policy_scores
 from knowledge.eval_set import Conversation, Question
 from knowledge.search import KnowledgeBase, query_language
 
@@ -57,13 +57,18 @@ def run(
     conversations: Sequence[Conversation],
     k: int = 3,
     nlu: Optional[Dict[str, float]] = None,
+    declined: AbstractSet[str] = frozenset(),
 ) -> List[Outcome]:
     """Every turn answered offline, each conversation carrying its context from turn to turn; ``nlu`` gives
-    the NLU's confidence that a message is a policy question (see :mod:`knowledge.eval_nlu`)."""
+    the NLU's confidence that a message is a policy question, ``declined`` the messages it takes for out of
+    scope, which are declined unsearched (see :mod:`knowledge.eval_nlu`)."""
     outcomes = []
     for conversation in conversations:
         context = None
         for question in conversation.turns:
+            if question.text in declined:
+                outcomes.append(Outcome(question, [], False))
+                continue
             started = time.perf_counter()
             answer = base.answer(question.text, question.lang, context, k, (nlu or {}).get(question.text))
             seconds = time.perf_counter() - started
@@ -211,16 +216,23 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument(
         "--live", action="store_true", help="also ask every conversation over REST (starts both servers)"
     )
-    parser.add_argument("--no-nlu", action="store_true", help="offline without the trained NLU's confidence")
+    parser.add_argument(
+        "--no-nlu",
+        action="store_true",
+        help="offline without the trained NLU (its confidence and what it declines)",
+    )
     args = parser.parse_args(argv)
     parts = list(eval_set.PARTS) if args.part == "both" else [args.part]
     base = KnowledgeBase.from_settings(get_settings())
     base.searcher()  # load before timing
     figures: Dict[str, Dict] = {}
-    nlu = None if args.no_nlu else policy_scores([q.text for q in eval_set.questions(eval_set.load(parts))])
+    nlu, declined = None, set()
+    if not args.no_nlu:
+        verdicts = nlu_verdicts([q.text for q in eval_set.questions(eval_set.load(parts))])
+        nlu, declined = policy_scores(verdicts), declined_by_nlu(verdicts)
     for part in parts:
         conversations = eval_set.load([part])
-        outcomes = run(base, conversations, nlu=nlu)
+        outcomes = run(base, conversations, nlu=nlu, declined=declined)
         figures[part] = {"offline": summarise(outcomes)}
         print_summary(part, figures[part]["offline"], "offline")
         if args.misses:
