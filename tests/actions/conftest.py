@@ -39,17 +39,21 @@ def make_tracker(
     intent: str = "inform",
     new_slots: Optional[Dict[str, Any]] = None,
     active_loop: Optional[str] = None,
+    confidence: float = 0.9,
+    metadata: Optional[Dict[str, Any]] = None,
 ) -> Tracker:
-    """A tracker as Rasa sends it in the middle of a form: the user's message and the slots it set."""
+    """A tracker as Rasa sends it to an action: the user's message (with its intent and the metadata the
+    channel passed on) and the slots, including those the message set (in the middle of a form)."""
+    parsed = {"intent": {"name": intent, "confidence": confidence}}
     events: List[Dict[str, Any]] = [
         {"event": "action", "name": "action_listen"},
-        {"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": 0.9}}},
+        {"event": "user", "text": text, "parse_data": parsed, "metadata": metadata or {}},
     ]
     events += [{"event": "slot", "name": k, "value": v} for k, v in (new_slots or {}).items()]
     return Tracker(
-        sender_id="form-test",
+        sender_id="test",
         slots={**slots, **(new_slots or {})},
-        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}},
+        latest_message={"text": text, **parsed},
         events=events,
         paused=False,
         followup_action=None,

@@ -9,19 +9,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.capabilities import CAPABILITIES, ActionShowCapabilities
+from tests.actions.conftest import make_tracker
 
 
 def _tracker(language: str | None) -> Tracker:
-    return Tracker(
-        sender_id="test",
-        slots={"language": language},
-        latest_message={"text": "what can you do", "intent": {"name": "ask_capabilities"}},
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
+    return make_tracker({"language": language}, "what can you do", "ask_capabilities")
 
 
 def _run(language: str | None) -> list[dict]:
