@@ -10,7 +10,7 @@ RASA_MODEL   := var/rasa/models/current.tar.gz
 ACTIONS_PY   := $(ACTIONS_VENV)/bin/python
 EMBED_MODEL  := var/models/multilingual-e5-small
 KNOWLEDGE_INDEX := var/index/current
-TRAINING_INPUTS := config.yml domain.yml \
+TRAINING_INPUTS := config.yml domain.yml bilingual/__init__.py \
 	$(shell find bot/data bot/components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 KNOWLEDGE_DOCS := $(shell find knowledge/docs -type f -name '*.md' 2>/dev/null)
 WEB_DIR      := bot/web

@@ -26,6 +26,7 @@ from actions.buttons import ask_something_else_button, open_ticket_button
 from actions.channel import renders_citations
 from actions.language import conversation_language
 from actions.settings import get_settings
+from bilingual import cjk_count, latin_word_count
 from knowledge.answering import Answer, Context
 from knowledge.errors import KnowledgeError
 from knowledge.search import KnowledgeBase
@@ -98,9 +99,7 @@ def looks_like_a_question(text: str) -> bool:
     text = (text or "").strip()
     if not text or text.startswith("/"):
         return False
-    substantial = (
-        len(re.findall(r"[\u4e00-\u9fff]", text)) >= 6 or len(re.findall(r"[A-Za-z]{2,}", text)) >= 4
-    )
+    substantial = cjk_count(text) >= 6 or latin_word_count(text) >= 4
     return bool(QUESTION_LIKE.search(text)) or substantial
 
 

@@ -11,9 +11,9 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Dict, Iterator, List, Tuple
 
+from bilingual import CJK, cjk_count
 from knowledge.documents import Document
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)、]|（[一二三四五六七八九十\d]+）)\s+")
@@ -30,7 +30,7 @@ _SENTENCE_END = re.compile(
 
 def text_units(text: str) -> float:
     """Length in Chinese-character equivalents."""
-    return len(_CJK.findall(text)) + 1.7 * len(_WORD.findall(_CJK.sub(" ", text)))
+    return cjk_count(text) + 1.7 * len(_WORD.findall(CJK.sub(" ", text)))
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from bilingual import CJK_CHARS, EN, text_language
 from knowledge.documents import ID_PATTERN, Document, parse_document, read_utf8
 from knowledge.errors import DocumentError
-from knowledge.search import query_language
 
 FORMATS = (".md", ".markdown", ".txt", ".docx", ".pdf")
 
@@ -58,7 +58,7 @@ def _read_pdf(path: Path) -> str:
         raise DocumentError(path, f"is not a readable PDF ({error})") from None
     text = "\n\n".join(pages)
     # PDF text breaks lines inside Chinese sentences; join lines that do not end a sentence.
-    text = re.sub(r"(?<=[\u4e00-\u9fff，、])\s*\n\s*(?=[\u4e00-\u9fff])", "", text)
+    text = re.sub(rf"(?<=[{CJK_CHARS}，、])\s*\n\s*(?=[{CJK_CHARS}])", "", text)
     return text
 
 
@@ -114,7 +114,7 @@ def convert_file(path: Path, options: Optional[Dict[str, object]] = None) -> Doc
     meta = {
         "id": options.get("id") or _default_id(path, body),
         "title": options.get("title") or _default_title(body, path),
-        "lang": options.get("lang") or query_language(body[:2000]),
+        "lang": options.get("lang") or text_language(body[:2000]) or EN,
         "topics": options.get("topics") or ["general"],
         "source": options.get("source") or path.name,
         "updated": dt.date.today().isoformat(),

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import List, Tuple
 
+from bilingual import CJK, cjk_count, has_cjk
+
 # English words that say nothing about the topic (also the lexical index's stop words).
 EN_STOP = frozenset(
     [
@@ -302,17 +304,13 @@ CONCEPTS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
 )
 
 
-def _w_is_cjk(word: str) -> bool:
-    return bool(re.search(r"[\u3400-\u9fff]", word))
-
-
 _EN_PATTERNS = [
     (re.compile(rf"(?<![a-z]){re.escape(en)}(?:s|es|ed|ing)?(?![a-z])"), en, zh) for en, zh in TERMS
 ]
 _CONCEPT_PATTERNS = [
     (
         re.compile(
-            "|".join(re.escape(w) if _w_is_cjk(w) else rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in words)
+            "|".join(re.escape(w) if has_cjk(w) else rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in words)
         ),
         broader,
     )
@@ -325,7 +323,6 @@ for _en, _zhs in TERMS:
 
 
 _EN_WORD = re.compile(r"[a-z0-9]+")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def english_to_chinese(text: str) -> Tuple[List[str], float]:
@@ -352,7 +349,7 @@ def chinese_to_english(text: str) -> Tuple[List[str], float]:
             found.extend(ens)
             covered[start : start + len(zh)] = [True] * len(zh)
             start = text.find(zh, start + 1)
-    chars = [i for i, ch in enumerate(text) if _CJK.match(ch)]
+    chars = [i for i, ch in enumerate(text) if CJK.match(ch)]
     share = sum(covered[i] for i in chars) / len(chars) if chars else 0.0
     return found, share
 
@@ -362,7 +359,7 @@ def expand(text: str) -> Tuple[List[str], float]:
     zh_terms, en_share = english_to_chinese(text)
     en_terms, zh_share = chinese_to_english(text)
     english_words = len([m for m in _EN_WORD.finditer(text.lower()) if m.group() not in EN_STOP])
-    share = en_share if english_words >= len(_CJK.findall(text)) / 2 else zh_share
+    share = en_share if english_words >= cjk_count(text) / 2 else zh_share
     return zh_terms + en_terms, share
 
 

@@ -13,9 +13,9 @@ import re
 from collections import Counter, defaultdict
 from typing import Callable, Dict, List, NamedTuple, Sequence, Tuple
 
+from bilingual import CJK_RUN
 from knowledge.glossary import EN_STOP, broader_terms, expand
 
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z0-9]+")
 CROSS_WEIGHT = 0.5  # weight of glossary translations in the BM25 score
 DF_CACHE_LIMIT = 50_000  # question words whose document frequency is remembered
@@ -39,10 +39,10 @@ def features(text: str, query: bool = False) -> List[str]:
     if query:
         lowered = ZH_QUESTION_WORDS.sub(" ", lowered)
     terms: List[str] = []
-    for run in _CJK_RUN.findall(lowered):
+    for run in CJK_RUN.findall(lowered):
         for n in (1, 2, 3):
             terms.extend(run[i : i + n] for i in range(len(run) - n + 1))
-    latin = _CJK_RUN.sub(" ", lowered)
+    latin = CJK_RUN.sub(" ", lowered)
     terms.extend(stem(w) for w in _WORD.findall(latin) if w not in EN_STOP)
     return terms
 
@@ -50,8 +50,8 @@ def features(text: str, query: bool = False) -> List[str]:
 def _normalised(text: str) -> str:
     """Text for word-containment tests: Chinese as is, English as spaced stems (" report counterfeit ")."""
     lowered = text.lower()
-    latin = " ".join(stem(w) for w in _WORD.findall(_CJK_RUN.sub(" ", lowered)))
-    return " ".join(_CJK_RUN.findall(lowered)) + " | " + f" {latin} "
+    latin = " ".join(stem(w) for w in _WORD.findall(CJK_RUN.sub(" ", lowered)))
+    return " ".join(CJK_RUN.findall(lowered)) + " | " + f" {latin} "
 
 
 def query_words(text: str) -> List[str]:
@@ -64,9 +64,9 @@ def query_words(text: str) -> List[str]:
     jieba.setLogLevel(logging.WARNING)
     lowered = ZH_QUESTION_WORDS.sub(" ", text.lower())
     words = []
-    for run in _CJK_RUN.findall(lowered):
+    for run in CJK_RUN.findall(lowered):
         words.extend(w for w in jieba.cut(run) if len(w) >= 2)
-    latin = _CJK_RUN.sub(" ", lowered)
+    latin = CJK_RUN.sub(" ", lowered)
     words.extend(f" {stem(w)} " for w in _WORD.findall(latin) if w not in EN_STOP)
     return list(dict.fromkeys(words))
 
@@ -167,10 +167,7 @@ class LexicalIndex:
         # characters), so that a passage in the question's language wins when it matches as well.
         crossed = (
             Counter(
-                t
-                for extra in translations
-                for t in features(extra)
-                if not (len(t) == 1 and _CJK_RUN.match(t))
+                t for extra in translations for t in features(extra) if not (len(t) == 1 and CJK_RUN.match(t))
             )
             - own
         )

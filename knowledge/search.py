@@ -18,6 +18,7 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
+from bilingual import EN, text_language
 from knowledge.answer_types import asks_about_money, states_money
 from knowledge.chunking import Chunk, text_units
 from knowledge.confidence import MODEL_FILE, ConfidenceModel
@@ -37,7 +38,6 @@ BACKGROUND_SAMPLE = 4000  # passages per language used to estimate a query's bac
 # share of the question's words (lexical) cannot tell passages apart: it counts less in the fusion.
 DENSE_DISTINCT = 0.04
 LEXICAL_DISTINCT = 0.25
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _MARKUP = re.compile(r"<[^<>]{0,200}>")
 
 
@@ -48,10 +48,9 @@ def clean_query(text: str) -> str:
 
 
 def query_language(text: str) -> str:
-    """Chinese if the question is mostly Chinese characters, else English."""
-    cjk = len(_CJK.findall(text))
-    words = len(re.findall(r"[A-Za-z]{2,}", text))
-    return "zh" if cjk and cjk / 2 >= words else "en"
+    """The question's language by the assistant's one rule (:func:`bilingual.text_language`); English when
+    it has neither CJK characters nor English words."""
+    return text_language(text) or EN
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,13 @@ import re
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional
 
+from bilingual import CJK_RUN
 from knowledge.glossary import EN_STOP, chinese_terms, english_terms
 from knowledge.lexical import stem as _stem
 
 # Real words that questions about IP protection almost always mean as the other one.
 ZH_CONFUSED: Dict[str, str] = {"调节": "调解"}
 
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _EN_WORD = re.compile(r"[A-Za-z]+")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 MIN_EN_LENGTH = 7
@@ -54,7 +54,7 @@ def correct_chinese(text: str) -> str:
         text = text.replace(wrong, right)
     out: List[str] = []
     position = 0
-    for run in _CJK_RUN.finditer(text):
+    for run in CJK_RUN.finditer(text):
         out.append(text[position : run.start()])
         out.append(_correct_run(run.group()))
         position = run.end()

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from bilingual import CJK_CHARS
+
 # Mainland mobile: 11 digits starting 13–19. Landline: area code 0 + 2–3 digits, then 7–8 digits
 # (an optional extension is dropped). Spaces, dashes and a +86 / 0086 prefix are tolerated.
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[-\s]?|0086[-\s]?)?(1[3-9]\d)[-\s]?(\d{4})[-\s]?(\d{4})(?!\d)")
@@ -59,7 +61,7 @@ def clean_name(text: str, minimum: int = 2, maximum: int = 100) -> Optional[str]
     name = re.sub(r"\s+", " ", (text or "").strip())
     if not (minimum <= len(name) <= maximum):
         return None
-    if not re.search(r"[A-Za-z\u4e00-\u9fff]", name):
+    if not re.search(f"[A-Za-z{CJK_CHARS}]", name):
         return None
     return name
 

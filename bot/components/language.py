@@ -20,12 +20,9 @@ import html
 import re
 from typing import Any, Mapping, Optional
 
-ZH = "zh"
-EN = "en"
-SUPPORTED = (ZH, EN)
+from bilingual import CJK_CHARS, EN, LANGUAGES, ZH, text_language
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+SUPPORTED = LANGUAGES
 # An assistance ticket's number, as the ticket store makes it (PT-20261127-0042), also typed with spaces
 # or right after Chinese text ("工单PT-20261127-0042").
 TICKET_NUMBER = re.compile(r"(?<![A-Za-z0-9])PT[-\s]?\d{8}[-\s]?\d{4}(?!\d)", re.IGNORECASE)
@@ -86,12 +83,7 @@ def detect_text_language(text: str) -> Optional[str]:
     text = normalize_text(text)
     if _IDENTIFIER.fullmatch(text):
         return None
-    text = _CODES.sub(" ", text)
-    cjk = len(_CJK.findall(text))
-    words = len(_LATIN_WORD.findall(text))
-    if cjk == 0 and words == 0:
-        return None
-    return ZH if cjk / 2 >= words else EN
+    return text_language(_CODES.sub(" ", text))
 
 
 def requested_language(text: str) -> Optional[str]:
@@ -108,7 +100,7 @@ def requested_language(text: str) -> Optional[str]:
     wants_zh = bool(_ASK_ZH.search(lowered))
     if wants_en == wants_zh:  # neither, or both ("translate Chinese into English")
         return None
-    bare = re.sub(r"[^a-z\u4e00-\u9fff]", "", lowered)
+    bare = re.sub(f"[^a-z{CJK_CHARS}]", "", lowered)
     if not (bare in _BARE_NAMES or _REQUEST_WORDS.search(lowered)):
         return None
     return EN if wants_en else ZH

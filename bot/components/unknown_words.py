@@ -27,18 +27,17 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bilingual import CJK_RUN
+
 _WORD = re.compile(r"[a-z]{2,}")
 VOCABULARY_FILE = "vocabulary.json"
-
-
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
 def vocabulary_units(text: str) -> List[str]:
     """English words (2+ letters, lowercased) and Chinese character pairs of ``text``."""
     lowered = (text or "").lower()
     units = _WORD.findall(lowered)
-    for run in _CJK_RUN.findall(lowered):
+    for run in CJK_RUN.findall(lowered):
         units.extend(run[i : i + 2] for i in range(len(run) - 1))
     return units
 

@@ -70,8 +70,15 @@ export function browserLanguage(navigatorLike = globalThis.navigator) {
   return "zh";
 }
 
-/** The language a piece of text is written in: Chinese when a quarter of it is CJK. */
+/**
+ * The language a piece of text is written in, by the assistant's one rule (bilingual/__init__.py, tested
+ * against bilingual/cases.json): Chinese when its CJK characters weigh at least as much as its English words,
+ * an English word counting as two characters; null when it has neither.
+ */
 export function textLanguage(text) {
-  const cjk = (String(text).match(/[\u4e00-\u9fff]/g) || []).length;
-  return cjk > 0 && cjk >= String(text).replace(/\s/g, "").length / 4 ? "zh" : "en";
+  const value = String(text ?? "");
+  const cjk = (value.match(/[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/g) || []).length;
+  const words = (value.match(/[A-Za-z]{2,}/g) || []).length;
+  if (cjk === 0 && words === 0) return null;
+  return cjk / 2 >= words ? "zh" : "en";
 }
