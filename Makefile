@@ -104,9 +104,11 @@ RELIABILITY_TESTS := tests/reliability tests/e2e/test_hostile_input.py tests/e2e
 test-reliability: build system-deps
 	scripts/timed.sh test-reliability $(ACTIONS_VENV)/bin/python -m pytest $(RELIABILITY_TESTS) --durations=10
 
+# Style, and the dependency direction between our packages (import-linter contracts in pyproject.toml).
 lint: venvs
 	$(ACTIONS_VENV)/bin/ruff check .
 	$(ACTIONS_VENV)/bin/ruff format --check .
+	$(ACTIONS_VENV)/bin/lint-imports --no-cache
 
 # Tests that need Rasa run in the Rasa venv; everything else (actions, knowledge, live servers) in the
 # actions venv, last, so that `make test` ends with that pytest summary line.
@@ -126,7 +128,7 @@ system-deps:
 test: system-deps lint test-bot test-python
 
 eval: build
-	$(ACTIONS_PY) -m knowledge.evaluate --live --misses --json var/eval/results.json
+	$(ACTIONS_PY) -m evaluation --live --misses --json var/eval/results.json
 
 # The answer-confidence model is fitted on the tuning part only and kept with the code; the held-out part
 # is measured, never fitted on. Run it after changing the retrieval, the documents at large, or tuning.yml.

@@ -102,7 +102,7 @@ def cross_validate(
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    from actions.settings import get_settings
+    from knowledge.settings import get_settings
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=MODEL_FILE)

@@ -139,8 +139,8 @@ def cmd_rebuild(library: KnowledgeLibrary, args: argparse.Namespace) -> int:
 
 
 def cmd_search(library: KnowledgeLibrary, args: argparse.Namespace) -> int:
-    from actions.settings import get_settings
     from knowledge.search import KnowledgeBase
+    from knowledge.settings import get_settings
 
     settings = get_settings()
     base = KnowledgeBase.from_settings(settings)
@@ -241,7 +241,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         print("error: -k must be at least 1", file=sys.stderr)
         return 2
     try:
-        from actions.settings import get_settings
+        from knowledge.settings import get_settings
 
         library = KnowledgeLibrary(LibraryConfig.from_settings(get_settings()))
         return COMMANDS[args.command](library, args)

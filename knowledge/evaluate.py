@@ -1,33 +1,21 @@
-"""Answer quality on the evaluation set, as `make eval` reports it: the tuning and held-out parts apart.
+"""Answer quality on the evaluation set, offline: the figures `make eval` reports first, and calibration uses.
 
-Offline, each conversation goes through the same answering as the action server (search, follow-ups read
-with the previous question, the calibrated confidence). A turn is right when an in-scope question is
-answered confidently from one of its expected documents (any language), and when an out-of-scope question
-gets no confident answer. ``--live`` then asks every conversation over the REST channel of freshly started
-servers, where the NLU and the dialogue come in front, and also checks the reply's language.
+Each conversation goes through the same answering as the action server (search, follow-ups read with the
+previous question, the calibrated confidence; a message the NLU declines is declined unsearched). A turn is
+right when an in-scope question is answered confidently from one of its expected documents (any language),
+and when an out-of-scope question gets no confident answer. The live run over REST is ``evaluation.live``.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
-import sys
-import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
-from typing import AbstractSet, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import AbstractSet, Callable, Dict, List, Optional, Sequence
 
 from knowledge import eval_set
-from knowledge.eval_nlu import declined_by_nlu, nlu_verdicts, policy_scores
 from knowledge.eval_set import Conversation, Question
-from knowledge.search import KnowledgeBase, query_language
-
-# Questions about these documents may be answered from the workstation directory instead (its addresses,
-# hours and phones are what "where is the workstation?" asks for).
-WORKSTATION_DOCS = {"sino-israel-workstation", "trade-secret-protection"}
+from knowledge.search import KnowledgeBase
 
 
 @dataclass
@@ -155,116 +143,3 @@ def print_misses(outcomes: Sequence[Outcome]) -> None:
                 f"  MISS [{o.question.part} {o.question.lang}{turn}] {o.question.text!r}: expect {expected}, "
                 f"got {o.ranked[:3]} answered={o.confident} {o.why}"
             )
-
-
-# --- live, over REST -----------------------------------------------------------------------------------
-def ask(rasa_url: str, sender: str, text: str) -> List[dict]:
-    request = urllib.request.Request(
-        f"{rasa_url}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": text}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
-
-
-def judge_live(question: Question, replies: List[dict]) -> Tuple[bool, str, List[str]]:
-    """(passed, why not, cited documents). In scope: the first citation is an expected document and the
-    reply is in the question's language; out of scope: no citation at all."""
-    text = "\n".join(r.get("text") or "" for r in replies)
-    citations = [c for r in replies for c in (r.get("custom") or {}).get("citations", [])]
-    cited = [c["doc_id"] for c in citations]
-    if not question.in_scope:
-        return (not citations, "answered an out-of-scope question" if citations else "", cited)
-    directory = any((r.get("custom") or {}).get("type") == "workstations" for r in replies)
-    if not citations and directory and WORKSTATION_DOCS & set(question.expect):
-        return True, "", cited  # "where is the workstation?" answered from the workstation directory
-    if not citations:
-        return False, "no answer: " + text.replace("\n", " ")[:40], cited
-    if citations[0]["doc_id"] not in question.expect:
-        return False, f"cited {citations[0]['doc_id']}", cited
-    if query_language(text) != question.lang:
-        return False, f"replied in {query_language(text)}", cited
-    return True, "", cited
-
-
-def run_live(rasa_url: str, conversations: Sequence[Conversation]) -> List[Outcome]:
-    outcomes = []
-    for number, conversation in enumerate(conversations):
-        sender = f"eval-{time.time_ns()}-{number}"
-        for question in conversation.turns:
-            started = time.perf_counter()
-            replies = ask(rasa_url, sender, question.text)
-            seconds = time.perf_counter() - started
-            passed, why, cited = judge_live(question, replies)
-            # Recorded so that Outcome.right says what the judge said.
-            answered = bool(cited) if not question.in_scope else passed
-            ranked = list(question.expect[:1]) if passed and question.in_scope else cited
-            outcomes.append(Outcome(question, ranked, answered, seconds, why))
-    return outcomes
-
-
-def main(argv: Optional[List[str]] = None) -> int:
-    from actions.settings import get_settings
-
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=[*eval_set.PARTS, "both"], default="both")
-    parser.add_argument(
-        "--misses", action="store_true", help="print every turn of the tuning part that went wrong"
-    )
-    parser.add_argument("--json", type=Path, help="also write the figures to this file")
-    parser.add_argument(
-        "--live", action="store_true", help="also ask every conversation over REST (starts both servers)"
-    )
-    parser.add_argument(
-        "--no-nlu",
-        action="store_true",
-        help="offline without the trained NLU (its confidence and what it declines)",
-    )
-    args = parser.parse_args(argv)
-    parts = list(eval_set.PARTS) if args.part == "both" else [args.part]
-    base = KnowledgeBase.from_settings(get_settings())
-    base.searcher()  # load before timing
-    figures: Dict[str, Dict] = {}
-    nlu, declined = None, set()
-    if not args.no_nlu:
-        verdicts = nlu_verdicts([q.text for q in eval_set.questions(eval_set.load(parts))])
-        nlu, declined = policy_scores(verdicts), declined_by_nlu(verdicts)
-    for part in parts:
-        conversations = eval_set.load([part])
-        outcomes = run(base, conversations, nlu=nlu, declined=declined)
-        figures[part] = {"offline": summarise(outcomes)}
-        print_summary(part, figures[part]["offline"], "offline")
-        if args.misses:
-            print_misses(outcomes)
-    if args.live:
-        from bot.serve import Servers, free_port
-
-        print("asking every conversation over the REST channel of freshly started servers...")
-        with (
-            tempfile.TemporaryDirectory() as work,
-            Servers(
-                rasa_port=free_port(),
-                actions_port=free_port(),
-                web_port=None,
-                staff_port=None,
-                log_dir=Path(work) / "logs",
-                tracker_db=Path(work) / "tracker.db",
-            ) as servers,
-        ):
-            for part in parts:
-                outcomes = run_live(servers.rasa_url, eval_set.load([part]))
-                figures[part]["live"] = summarise(outcomes)
-                print_summary(part, figures[part]["live"], "live over REST")
-                if args.misses:
-                    print_misses(outcomes)
-                passed = sum(o.right for o in outcomes)
-                print(f"  live REST: {passed} passed, {len(outcomes) - passed} failed")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(figures, indent=2))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

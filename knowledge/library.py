@@ -7,6 +7,11 @@ The CLI (``python -m knowledge``) and later the staff console are thin layers ov
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from knowledge.settings import KnowledgeSettings
+
 import os
 import tempfile
 from dataclasses import dataclass
@@ -37,7 +42,7 @@ class LibraryConfig:
         self.index_dir = Path(self.index_dir)
 
     @classmethod
-    def from_settings(cls, settings) -> LibraryConfig:  # noqa: ANN001 - actions.settings.Settings
+    def from_settings(cls, settings: KnowledgeSettings) -> LibraryConfig:
         return cls(
             docs_dir=settings.docs_dir,
             index_dir=settings.index_dir,

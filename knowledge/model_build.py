@@ -383,7 +383,7 @@ def build(out: Path, force: bool = False) -> Dict[str, float]:
 
 
 def main(argv: List[str] | None = None) -> int:
-    from actions.settings import get_settings
+    from knowledge.settings import get_settings
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=get_settings().default_model_dir)

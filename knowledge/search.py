@@ -7,6 +7,11 @@ restart. Query encoding is CPU work; async callers run :meth:`KnowledgeBase.sear
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from knowledge.settings import KnowledgeSettings
+
 import html
 import logging
 import math
@@ -389,7 +394,7 @@ class KnowledgeBase:
         self.reloads = 0
 
     @classmethod
-    def from_settings(cls, settings) -> KnowledgeBase:  # noqa: ANN001 - actions.settings.Settings
+    def from_settings(cls, settings: KnowledgeSettings) -> KnowledgeBase:
         return cls(
             settings.index_dir,
             settings.embedding_model,
