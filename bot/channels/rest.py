@@ -11,7 +11,9 @@ messages). What it adds:
   (and ``image``/``attachment`` when it has them), so an answer and its citations come together, where
   Rasa's collector would give the custom payload a dict of its own and split a text at blank lines;
 * a failure while the message is processed (a database restarting, a timeout) answers "please try
-  again" with HTTP 503 instead of an empty list;
+  again" with HTTP 503 instead of an empty list; so does a message not answered within
+  :data:`MESSAGE_TIMEOUT_SECONDS` (one that waits on the lock of a conversation whose Rasa instance died),
+  before the reverse proxy in front gives up with a bare 504;
 * custom actions that fail send an apology (:mod:`bot.channels.action_failure`, installed here), and the
   action server's replies are checked by one validator built once (:mod:`bot.channels.action_schema`);
 * ``GET /webhooks/rest/`` is healthy only once Rasa is warm (:mod:`bot.channels.warm_up`).
@@ -19,8 +21,9 @@ messages). What it adds:
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -34,6 +37,10 @@ from bot.channels.warm_up import WarmState, warm_up
 
 logger = logging.getLogger(__name__)
 MAX_SENDER_CHARS = 128
+# A message is answered within this time, or told to try again: below nginx's 90 s proxy_read_timeout for
+# /webhooks/ (deploy/nginx.conf.template; tests/test_deploy.py checks it), well above a normal message (an
+# action may take 15 s). A message cancelled while it waits for its conversation's lock changes nothing.
+MESSAGE_TIMEOUT_SECONDS = 60.0
 
 action_failure.install()
 action_schema.install()
@@ -80,6 +87,31 @@ def parse_body(request: Request) -> Optional[Dict[str, Any]]:
     return {"sender": clean_text(sender), "message": clean_text(text), "metadata": metadata or {}}
 
 
+async def process(
+    on_new_message: Callable[[UserMessage], Awaitable[None]],
+    sender: str,
+    text: str,
+    metadata: Dict[Text, Any],
+    channel: str = "rest",
+) -> Tuple[List[Dict[Text, Any]], int]:
+    """The bot's messages for one user message and the HTTP status: 200, or 503 with "please try again"
+    when it fails or is not answered within :data:`MESSAGE_TIMEOUT_SECONDS`."""
+    collector = OneDictPerMessage()
+    message = UserMessage(text, collector, sender, input_channel=channel, metadata=metadata)
+    try:
+        await asyncio.wait_for(on_new_message(message), timeout=MESSAGE_TIMEOUT_SECONDS)
+    except asyncio.TimeoutError:
+        logger.warning(
+            "rest: no answer within %.0f s (waiting on the conversation's lock?)", MESSAGE_TIMEOUT_SECONDS
+        )
+    except Exception:  # a cancelled request (client gone, shutdown) is not answered
+        logger.exception("rest: the message could not be processed")
+    else:
+        return collector.messages, 200
+    reply = TEXTS["unavailable"][reply_language(text, metadata)]
+    return collector.messages + _messages(sender, reply), 503
+
+
 class GuardedRestInput(RestInput):
     """``POST /webhooks/rest/webhook`` with validation, limits and a reply on every path."""
 
@@ -112,15 +144,7 @@ class GuardedRestInput(RestInput):
                 reason, reply = refused
                 logger.info("rest: message turned away (%s, %d characters)", reason, len(text))
                 return response.json(_messages(sender, reply), status=429 if reason == "too_fast" else 200)
-            collector = OneDictPerMessage()
-            try:
-                await on_new_message(
-                    UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
-                )
-            except Exception:  # a cancelled request (client gone, shutdown) is not answered
-                logger.exception("rest: the message could not be processed")
-                reply = TEXTS["unavailable"][reply_language(text, metadata)]
-                return response.json(collector.messages + _messages(sender, reply), status=503)
-            return response.json(collector.messages)
+            messages, status = await process(on_new_message, sender, text, metadata, self.name())
+            return response.json(messages, status=status)
 
         return webhook

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from rasa.core.actions.action import create_bot_utterance
 
 from bot.channels.rest import OneDictPerMessage
 from bot.channels.webchat import WebChatOutput
+
+ROOT = Path(__file__).resolve().parents[2]
 
 BUTTONS = [
     {"title": "开一张援助工单", "payload": "/open_ticket"},
@@ -135,3 +138,31 @@ def test_action_replies_are_checked_by_one_prebuilt_validator_with_rasas_verdict
         action._validate_action_result({"events": [{"event": "no_such_event"}], "responses": []})
     with pytest.raises(jsonschema.ValidationError):
         action._validate_action_result({"events": [], "responses": "not a list"})
+
+
+def test_a_message_not_answered_in_time_is_told_to_try_again(monkeypatch) -> None:
+    from bot.channels import rest
+
+    monkeypatch.setattr(rest, "MESSAGE_TIMEOUT_SECONDS", 0.2)
+    started = []
+
+    async def waits_on_a_lock(message) -> None:  # noqa: ANN001 - a UserMessage
+        started.append(message.text)
+        await asyncio.sleep(30)
+
+    messages, status = asyncio.run(rest.process(waits_on_a_lock, "s1", "商标侵权怎么举报？", {}))
+    assert started == ["商标侵权怎么举报？"] and status == 503
+    assert messages[-1]["recipient_id"] == "s1" and "请稍后再试" in messages[-1]["text"]
+
+
+def test_the_reverse_proxy_waits_longer_than_a_message_may_take() -> None:
+    """nginx must not cut a message off with a bare 504 before the channel answers "try again"."""
+    import re
+
+    from bot.channels.rest import MESSAGE_TIMEOUT_SECONDS
+
+    config = (ROOT / "deploy" / "nginx.conf.template").read_text()
+    block = config[config.index("location /webhooks/") :]
+    block = block[: block.index("}")]
+    seconds = float(re.search(r"proxy_read_timeout\s+(\d+)s;", block).group(1))
+    assert seconds >= MESSAGE_TIMEOUT_SECONDS + 15

@@ -89,8 +89,8 @@ def test_a_rasa_instance_killed_under_load_loses_no_conversation(production: Pro
         print(f"\n    Rasa instance killed under load: {answered} of 96 messages answered, failures {failed}")
         # Failures only around the kill: messages in flight on the killed instance (502: sent, so never
         # replayed; a connection it had accepted but not read fails the same way), then a 503 for the
-        # next message, which waits on the dead instance's lock on the conversation past Rasa's 60 s
-        # response timeout (known issue, see README).
+        # next message, which waits on the dead instance's lock on the conversation and is told to try
+        # again after the REST channel's 60 s bound, before nginx's 90 s (known issue, see README).
         for sender, replies in results.items():
             statuses = [status for status, _ in replies if status != 200]
             assert len(statuses) <= 3 and set(statuses) <= {502, 503}, (sender, statuses)
