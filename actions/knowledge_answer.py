@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, List, Optional, Text, TypeVar
@@ -26,7 +25,7 @@ from actions.buttons import ask_something_else_button, open_ticket_button
 from actions.channel import renders_citations
 from actions.language import conversation_language
 from actions.settings import get_settings
-from bilingual import cjk_count, latin_word_count
+from bilingual import cjk_count, is_question, latin_word_count
 from knowledge.answering import Answer, Context
 from knowledge.errors import KnowledgeError
 from knowledge.search import KnowledgeBase
@@ -77,13 +76,6 @@ def conversation_context(tracker: Tracker) -> Optional[Context]:
     return None
 
 
-QUESTION_LIKE = re.compile(
-    r"[?？]|怎么|怎样|如何|什么|哪|吗|能否|可否|是否|有没有|可以|请问|咨询|多少|为啥|为什么|"
-    r"\b(how|what|where|when|who|which|why|can|could|should|is|are|do|does|may)\b",
-    re.IGNORECASE,
-)
-
-
 def knowledge_base() -> KnowledgeBase:
     """The process-wide knowledge base (created on first use; it loads lazily and reloads itself)."""
     global _base
@@ -100,7 +92,7 @@ def looks_like_a_question(text: str) -> bool:
     if not text or text.startswith("/"):
         return False
     substantial = cjk_count(text) >= 6 or latin_word_count(text) >= 4
-    return bool(QUESTION_LIKE.search(text)) or substantial
+    return is_question(text) or substantial
 
 
 def offer_buttons(language: str) -> List[Dict[str, str]]:

@@ -5,6 +5,7 @@ and mirrored by the chat page (``bot/web/src/i18n.js``); ``bilingual/cases.json`
 implementations are tested against.
 
 - CJK characters: the unified ideographs, extension A and the compatibility ideographs.
+- A question: a question mark, or a question word of either language (``is_question``).
 - A text's language: Chinese when its CJK characters weigh at least as much as its English words (two or more
   letters), an English word weighing as two characters (a Chinese word is about two characters long); a tie
   goes to Chinese, the district's first language; None when the text has neither.
@@ -46,3 +47,16 @@ def text_language(text: str) -> Optional[str]:
     if cjk == 0 and words == 0:
         return None
     return ZH if cjk / CJK_PER_WORD >= words else EN
+
+
+# Question marks and question words of both languages ("怎么", "有没有", "how", "do I need"...).
+QUESTION = re.compile(
+    r"[?？]|怎么|怎样|如何|什么|哪|吗|呢|能否|可否|是否|有没有|可以|请问|咨询|多少|多久|为啥|为什么|"
+    r"\b(?:how|what|where|when|who|which|why|can|could|should|is|are|do|does|may)\b",
+    re.IGNORECASE,
+)
+
+
+def is_question(text: str) -> bool:
+    """The text asks something: a question mark, or a question word of either language."""
+    return bool(QUESTION.search(text or ""))

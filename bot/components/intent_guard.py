@@ -28,6 +28,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bilingual import is_question
 from bot.components.language import TICKET_NUMBER
 
 TICKET_STATUS = "ticket_status"
@@ -44,15 +45,10 @@ TICKET_WORDS = re.compile(
 
 
 OPEN_TICKET = "open_ticket"
-QUESTION = re.compile(
-    r"[?？]|哪些|什么|怎么|怎样|如何|哪里|哪儿|多久|吗|呢|是否|能否|有没有|"
-    r"\b(?:how|what|which|where|when|why|do i need|does|is it|are there)\b",
-    re.IGNORECASE,
-)
 REQUEST = re.compile(
     r"工单|帮我|请帮|给我|替我|我要|我想|我们要|我们想|登记|预约|联系我|"
-    r"\b(?:ticket|register|log my|book|sign (?:me|us) up|create|open|contact me|i want|i'd like|"
-    r"we want|we'd like|please|help me|for me)\b",
+    r"\b(?:ticket|register|log my|book|sign (?:me|us) up|create|open|contact (?:me|us)|i want|i'd like|"
+    r"we want|we'd like|please|help (?:me|us)|for (?:me|us)|someone|somebody|a person|staff)\b",
     re.IGNORECASE,
 )
 
@@ -67,7 +63,7 @@ def asks_about_a_procedure(text: str) -> bool:
     """The message asks how something is done ("申请调解要带哪些材料") rather than asking for it to be done
     ("我要申请调解", "帮我开个工单"): a question, with no request for a ticket or a person's help."""
     text = text or ""
-    return bool(QUESTION.search(text)) and not REQUEST.search(text)
+    return is_question(text) and not REQUEST.search(text)
 
 
 def guard(message: Message) -> None:

@@ -39,3 +39,16 @@ def test_counts() -> None:
     assert bilingual.cjk_count("商标 trademark 侵权") == 4
     assert bilingual.latin_word_count("a trademark, an IP case") == 4  # "a" is no word
     assert bilingual.has_cjk("logo 被仿冒") and not bilingual.has_cjk("logo")
+
+
+def test_questions_in_either_language() -> None:
+    for text in [
+        "申请调解要带哪些材料",
+        "调解协议有没有法律效力",
+        "多久能处理完",
+        "how do I report fakes",
+        "是这样吗",
+    ]:
+        assert bilingual.is_question(text), text
+    for text in ["我要开工单", "open a ticket", "谢谢", "", "PT-20261127-0042"]:
+        assert not bilingual.is_question(text), text
