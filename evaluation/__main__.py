@@ -11,7 +11,7 @@ from typing import Dict, List, Optional
 
 from evaluation.live import run_live
 from knowledge import eval_set
-from knowledge.eval_nlu import declined_by_nlu, nlu_verdicts, policy_scores
+from knowledge.eval_nlu import nlu_view
 from knowledge.evaluate import print_misses, print_summary, run, summarise
 from knowledge.search import KnowledgeBase
 from knowledge.settings import get_settings
@@ -41,8 +41,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     figures: Dict[str, Dict] = {}
     nlu, declined = None, set()
     if not args.no_nlu:
-        verdicts = nlu_verdicts([q.text for q in eval_set.questions(eval_set.load(parts))])
-        nlu, declined = policy_scores(verdicts), declined_by_nlu(verdicts)
+        nlu, declined = nlu_view([q.text for q in eval_set.questions(eval_set.load(parts))])
     for part in parts:
         conversations = eval_set.load([part])
         outcomes = run(base, conversations, nlu=nlu, declined=declined)

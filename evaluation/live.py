@@ -11,9 +11,9 @@ import time
 import urllib.request
 from typing import List, Sequence, Tuple
 
-from bilingual import EN, text_language
 from knowledge.eval_set import Conversation, Question
 from knowledge.evaluate import Outcome
+from knowledge.search import query_language
 
 # Questions about these documents may be answered from the workstation directory instead (its addresses,
 # hours and phones are what "where is the workstation?" asks for).
@@ -45,8 +45,9 @@ def judge_live(question: Question, replies: List[dict]) -> Tuple[bool, str, List
         return False, "no answer: " + text.replace("\n", " ")[:40], cited
     if citations[0]["doc_id"] not in question.expect:
         return False, f"cited {citations[0]['doc_id']}", cited
-    if (text_language(text) or EN) != question.lang:
-        return False, f"replied in {(text_language(text) or EN)}", cited
+    replied = query_language(text)
+    if replied != question.lang:
+        return False, f"replied in {replied}", cited
     return True, "", cited
 
 

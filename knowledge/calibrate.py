@@ -19,7 +19,7 @@ from typing import AbstractSet, Dict, List, Optional, Sequence
 
 from knowledge import eval_set
 from knowledge.confidence import MODEL_FILE, ConfidenceModel, fit
-from knowledge.eval_nlu import declined_by_nlu, nlu_verdicts, policy_scores
+from knowledge.eval_nlu import nlu_view
 from knowledge.eval_set import Question
 from knowledge.evaluate import print_summary, run, summarise
 from knowledge.followup import with_context
@@ -122,8 +122,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     searcher = base.searcher()
     model = ConfidenceModel.prior()
     tuning = eval_set.load(["tuning"])
-    verdicts = nlu_verdicts([q.text for q in eval_set.questions(tuning)])  # the NLU's view of each message
-    nlu, declined = policy_scores(verdicts), declined_by_nlu(verdicts)
+    nlu, declined = nlu_view([q.text for q in eval_set.questions(tuning)])  # the NLU's view of each message
     for round_number in range(1, ROUNDS + 1):
         searcher.confidence = model
         found = labelled_rows(searcher, nlu, declined=declined)

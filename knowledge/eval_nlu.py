@@ -16,7 +16,7 @@ import os
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Dict, Sequence, Set
+from typing import Dict, Sequence, Set, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
@@ -49,6 +49,13 @@ def nlu_verdicts(texts: Sequence[str], model: Path = RASA_MODEL) -> Dict[str, Di
             json.dumps(dict(zip(unique, verdicts, strict=True)), ensure_ascii=False), encoding="utf-8"
         )
     return json.loads(cache.read_text(encoding="utf-8"))
+
+
+def nlu_view(texts: Sequence[str], model: Path = RASA_MODEL) -> Tuple[Dict[str, float], Set[str]]:
+    """What fitting and offline evaluation need of the NLU's verdicts on ``texts``: each one's confidence
+    that it is a policy question, and the ones it declines."""
+    verdicts = nlu_verdicts(texts, model)
+    return policy_scores(verdicts), declined_by_nlu(verdicts)
 
 
 def policy_scores(verdicts: Dict[str, Dict]) -> Dict[str, float]:

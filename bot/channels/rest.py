@@ -38,8 +38,9 @@ from bot.channels.warm_up import WarmState, warm_up
 logger = logging.getLogger(__name__)
 MAX_SENDER_CHARS = 128
 # A message is answered within this time, or told to try again: below nginx's 90 s proxy_read_timeout for
-# /webhooks/ (deploy/nginx.conf.template; tests/test_deploy.py checks it), well above a normal message (an
-# action may take 15 s). A message cancelled while it waits for its conversation's lock changes nothing.
+# /webhooks/ (deploy/nginx.conf.template; tests/bot/test_channels.py checks it), well above a normal
+# message (an action may take 15 s). A message cancelled while it waits for its conversation's lock changes
+# nothing.
 MESSAGE_TIMEOUT_SECONDS = 60.0
 
 action_failure.install()

@@ -22,7 +22,6 @@ from typing import Any, Mapping, Optional
 
 from bilingual import CJK_CHARS, EN, LANGUAGES, ZH, text_language
 
-SUPPORTED = LANGUAGES
 # An assistance ticket's number, as the ticket store makes it (PT-20261127-0042), also typed with spaces
 # or right after Chinese text ("工单PT-20261127-0042").
 TICKET_NUMBER = re.compile(r"(?<![A-Za-z0-9])PT[-\s]?\d{8}[-\s]?\d{4}(?!\d)", re.IGNORECASE)
@@ -114,7 +113,7 @@ def metadata_language(metadata: Optional[Mapping[str, Any]]) -> Optional[str]:
     if not isinstance(value, str):
         return None
     prefix = value.strip().lower()[:2]
-    return prefix if prefix in SUPPORTED else None
+    return prefix if prefix in LANGUAGES else None
 
 
 def detect_language(text: str, metadata: Optional[Mapping[str, Any]] = None) -> Optional[str]:

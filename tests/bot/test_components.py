@@ -201,6 +201,19 @@ def _ticket_examples(intent: str) -> list:
     return [line[2:].strip() for line in block["examples"].splitlines() if line.startswith("- ")]
 
 
+def _guarded(context, text: str, ranking: list) -> Message:
+    """``text`` as the classifiers left it (``ranking``: intent and confidence, best first), after the guard."""
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+
+    from bot.components.intent_guard import TicketIntentGuard
+
+    storage, resource, execution_context = context
+    items = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    message = Message(data={TEXT: text, INTENT: dict(items[0]), INTENT_RANKING_KEY: items})
+    TicketIntentGuard.create({}, storage, resource, execution_context).process([message])
+    return message
+
+
 def test_every_ticket_status_example_names_a_ticket() -> None:
     """The guard may never undo what the training data teaches ticket_status."""
     from bot.components.intent_guard import names_a_ticket
@@ -233,13 +246,7 @@ def test_no_open_ticket_example_is_taken_for_a_question_about_a_procedure() -> N
 def test_open_ticket_only_when_a_ticket_or_help_is_asked_for(context, text, expected) -> None:
     from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 
-    from bot.components.intent_guard import TicketIntentGuard
-
-    storage, resource, execution_context = context
-    guard = TicketIntentGuard.create({}, storage, resource, execution_context)
-    ranking = [{"name": "open_ticket", "confidence": 0.8}, {"name": "ask_policy", "confidence": 0.1}]
-    message = Message(data={TEXT: text, INTENT: dict(ranking[0]), INTENT_RANKING_KEY: list(ranking)})
-    guard.process([message])
+    message = _guarded(context, text, [("open_ticket", 0.8), ("ask_policy", 0.1)])
     assert message.get(INTENT)["name"] == expected
     assert message.get(INTENT_RANKING_KEY)[0]["name"] == expected
 
@@ -260,13 +267,7 @@ def test_open_ticket_only_when_a_ticket_or_help_is_asked_for(context, text, expe
 def test_ticket_intent_guard(context, text, expected) -> None:
     from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 
-    from bot.components.intent_guard import TicketIntentGuard
-
-    storage, resource, execution_context = context
-    guard = TicketIntentGuard.create({}, storage, resource, execution_context)
-    ranking = [{"name": "ticket_status", "confidence": 0.9}, {"name": "ask_policy", "confidence": 0.05}]
-    message = Message(data={TEXT: text, INTENT: dict(ranking[0]), INTENT_RANKING_KEY: list(ranking)})
-    guard.process([message])
+    message = _guarded(context, text, [("ticket_status", 0.9), ("ask_policy", 0.05)])
     assert message.get(INTENT)["name"] == expected
     assert message.get(INTENT_RANKING_KEY)[0]["name"] == expected
     if expected == "ask_policy":
