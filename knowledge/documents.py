@@ -10,6 +10,8 @@ source: 000_f5f02640411e6337.txt, 二、（二）4
 source_url: https://...            # optional
 updated: 2023-04-13
 translation_of: trademark-enforcement   # optional; an English version names its Chinese original
+questions:                         # optional; questions the document answers, searched as extra keys
+  - 商标侵权怎么举报？
 ---
 # Heading
 Text...
@@ -23,7 +25,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
@@ -32,7 +34,9 @@ from knowledge.errors import DocumentError
 LANGUAGES = ("zh", "en")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 REQUIRED = ("id", "title", "lang", "topics", "source", "updated")
-KNOWN = set(REQUIRED) | {"source_url", "translation_of"}
+KNOWN = set(REQUIRED) | {"source_url", "translation_of", "questions"}
+MAX_QUESTIONS = 100
+MAX_QUESTION_CHARS = 300
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 
 
@@ -49,6 +53,9 @@ class Document:
     body: str
     source_url: Optional[str] = None
     translation_of: Optional[str] = None
+    # Questions the document answers, in its language: search keys a user's question is matched against
+    # (knowledge.question_keys); the title and headings are keys too, so every document has some.
+    questions: Tuple[str, ...] = ()
     path: Optional[str] = field(default=None, compare=False)
 
     @property
@@ -70,6 +77,7 @@ class Document:
                 self.translation_of,
                 self.updated,
                 self.body,
+                self.questions,
             )
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -87,6 +95,8 @@ class Document:
         data["updated"] = self.updated
         if self.translation_of:
             data["translation_of"] = self.translation_of
+        if self.questions:
+            data["questions"] = list(self.questions)
         return data
 
     def to_markdown(self) -> str:
@@ -143,6 +153,7 @@ def parse_document(text: str, path: object = "<text>") -> Document:
             optional[name] = _text_field(meta, name, path)
     if optional.get("translation_of") and not ID_PATTERN.match(optional["translation_of"]):
         raise DocumentError(path, "must be the id of another document", "translation_of")
+    questions = _questions(meta.get("questions"), path)
     body = text.lstrip("\ufeff")[match.end() :].strip()
     if not body:
         raise DocumentError(path, "the document has no text after the front matter")
@@ -150,9 +161,22 @@ def parse_document(text: str, path: object = "<text>") -> Document:
         topics=[t.strip() for t in topics],
         body=body,
         path=str(path),
+        questions=questions,
         **values,
         **optional,
     )
+
+
+def _questions(value: Any, path: object) -> Tuple[str, ...]:
+    if value in (None, "", []):
+        return ()
+    if not isinstance(value, list) or not all(isinstance(q, str) and q.strip() for q in value):
+        raise DocumentError(path, "must be a list of questions (text)", "questions")
+    if len(value) > MAX_QUESTIONS or any(len(q) > MAX_QUESTION_CHARS for q in value):
+        raise DocumentError(
+            path, f"at most {MAX_QUESTIONS} questions of at most {MAX_QUESTION_CHARS} characters", "questions"
+        )
+    return tuple(dict.fromkeys(q.strip() for q in value))  # each once, in order
 
 
 def read_utf8(path: Path) -> str:

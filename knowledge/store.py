@@ -5,6 +5,7 @@ index_dir/
   current -> builds/20261127T051500Z-3f2a9c     (symlink, replaced atomically)
   builds/<build id>/manifest.json  chunks.jsonl  embeddings.npy  dense.faiss
                     sentences.npy  sentence_offsets.npy   (one vector per sentence of each chunk)
+                    questions.jsonl  questions.npy         (question keys: knowledge.question_keys)
   build.lock                                     (held while a build runs)
 ```
 
@@ -35,8 +36,9 @@ from knowledge.dense import DenseIndex
 from knowledge.documents import Document
 from knowledge.embedding import Embedder
 from knowledge.errors import IndexUnavailableError, KnowledgeError
+from knowledge.question_keys import QuestionKey, keys_of
 
-FORMAT_VERSION = 2  # 2: sentence embeddings (sentences.npy, sentence_offsets.npy)
+FORMAT_VERSION = 3  # 2: sentence embeddings (sentences.npy, sentence_offsets.npy); 3: question keys
 CHUNKER_VERSION = 4  # bump when chunking.py changes how text is split
 KEEP_BUILDS = 2
 
@@ -83,6 +85,9 @@ class Build:
     # ``chunk_sentences(chunks[row].text)``; None for a build made without them (then lexical only).
     sentences: Optional[np.ndarray] = None
     sentence_offsets: Optional[np.ndarray] = None
+    # Question keys of every document and their query embeddings, row for row.
+    question_keys: List[QuestionKey] = field(default_factory=list)
+    question_vectors: Optional[np.ndarray] = None
 
     def sentence_vectors(self, row: int) -> Optional[np.ndarray]:
         if self.sentences is None or self.sentence_offsets is None:
@@ -147,15 +152,21 @@ class IndexStore:
             dense = DenseIndex.load(path / "dense.faiss", manifest.get("dense_index", "flat"))
             sentences = np.load(path / "sentences.npy")
             offsets = np.load(path / "sentence_offsets.npy")
+            with open(path / "questions.jsonl", encoding="utf-8") as f:
+                keys = [QuestionKey.from_dict(json.loads(line)) for line in f if line.strip()]
+            key_vectors = np.load(path / "questions.npy")
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
             message = f"the knowledge index {path} is damaged ({error}): rebuild it"
             raise IndexUnavailableError(message) from error
         if not (
             len(chunks) == len(embeddings) == len(dense) == manifest["counts"]["chunks"] == len(offsets) - 1
             and offsets[-1] == len(sentences)
+            and len(keys) == len(key_vectors)
         ):
             raise IndexUnavailableError(f"the knowledge index {path} is inconsistent: rebuild it")
-        return Build(build_id, path, manifest, chunks, embeddings, dense, sentences, offsets)
+        return Build(
+            build_id, path, manifest, chunks, embeddings, dense, sentences, offsets, keys, key_vectors
+        )
 
     # writing -------------------------------------------------------------------------------------
     @contextmanager
@@ -261,13 +272,14 @@ class IndexStore:
             fresh = embedder.encode_passages([chunks[i].embed_text for i in to_embed], progress=step)
             split = [chunk_sentences(chunks[i].text) for i in to_embed]
             fresh_sentences = embedder.encode_sentences([s for sentences in split for s in sentences])
-            report.embed_seconds = time.monotonic() - embed_started
             report.embedded_chunks = len(to_embed)
             start = 0
             for position, row in enumerate(to_embed):
                 vectors[row] = fresh[position]
                 sentence_vectors[row] = fresh_sentences[start : start + len(split[position])]
                 start += len(split[position])
+            keys, key_vectors = self._question_keys(documents, embedder, previous)
+            report.embed_seconds = time.monotonic() - embed_started
             if after_embedding:
                 after_embedding()
             dimension = embedder.dimension
@@ -282,10 +294,30 @@ class IndexStore:
                 else np.zeros((0, dimension), np.float32)
             )
             report.build_id = self._write(
-                matrix, chunks, doc_entries, config, dimension, (sentences, offsets)
+                matrix, chunks, doc_entries, config, dimension, (sentences, offsets), (keys, key_vectors)
             )
             report.seconds = time.monotonic() - started
             return report
+
+    @staticmethod
+    def _question_keys(documents: Sequence[Document], embedder: Embedder, previous: Optional[Build]) -> tuple:
+        """Every document's question keys and their vectors; keys the previous build had are reused."""
+        keys = [key for document in documents for key in keys_of(document)]
+        known: Dict[tuple, np.ndarray] = {}
+        if previous is not None and previous.question_vectors is not None:
+            for key, vector in zip(previous.question_keys, previous.question_vectors, strict=True):
+                known[(key.lang, key.text)] = vector
+        missing = sorted({(k.lang, k.text) for k in keys} - set(known))
+        if missing:
+            fresh = embedder.encode_queries([text for _, text in missing])
+            known.update(zip(missing, fresh, strict=True))
+        dimension = embedder.dimension
+        vectors = (
+            np.vstack([known[(k.lang, k.text)] for k in keys]).astype(np.float32)
+            if keys
+            else np.zeros((0, dimension), np.float32)
+        )
+        return keys, vectors
 
     @staticmethod
     def _compatible(manifest: Dict, config: IndexConfig) -> bool:
@@ -304,6 +336,7 @@ class IndexStore:
         config: IndexConfig,
         dimension: int,
         sentence_matrix: tuple,
+        question_keys: tuple,
     ) -> str:
         now = dt.datetime.now(dt.timezone.utc)
         build_id = f"{now:%Y%m%dT%H%M%S}Z-{uuid.uuid4().hex[:6]}"
@@ -318,6 +351,10 @@ class IndexStore:
             np.save(work / "embeddings.npy", matrix)
             np.save(work / "sentences.npy", sentence_matrix[0])
             np.save(work / "sentence_offsets.npy", sentence_matrix[1])
+            with open(work / "questions.jsonl", "w", encoding="utf-8") as f:
+                for key in question_keys[0]:
+                    f.write(json.dumps(key.to_dict(), ensure_ascii=False) + "\n")
+            np.save(work / "questions.npy", question_keys[1])
             dense = DenseIndex(dimension, config.dense_index)
             if len(matrix):
                 dense.add(matrix)
@@ -334,6 +371,7 @@ class IndexStore:
                 "counts": {
                     "documents": len(doc_entries),
                     "chunks": len(chunks),
+                    "question_keys": len(question_keys[0]),
                     "languages": _count_languages(chunks),
                 },
                 "built_at": now.isoformat(timespec="seconds"),

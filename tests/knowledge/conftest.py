@@ -104,11 +104,40 @@ EN_DOCS: Dict[str, tuple] = {
 }
 
 
+# Questions each document answers (front matter ``questions:``), as the real documents list them.
+QUESTIONS: Dict[str, Dict[str, tuple]] = {
+    "zh": {
+        "report": ("假冒商标的商品去哪举报", "举报要准备什么材料"),
+        "mediation": ("专利纠纷能调解吗", "调解协议有法律效力吗"),
+        "secrets": ("员工离职带走技术资料怎么办", "商业秘密保护点能帮企业做什么"),
+        "gi": ("地理标志产品会抽查吗", "节日期间查哪些地理标志产品"),
+        "ecommerce": ("电商平台上的侵权谁来管", "平台内经营者的授权会被抽查吗"),
+        "expo": ("进博会期间有知识产权保护行动吗", "亚运会标志受保护吗"),
+        "overseas": ("在国外被起诉侵权怎么办", "货物被外国海关扣了怎么办"),
+        "workstation": ("中以创新园的工作站做什么", "外资企业去哪里寻求维权援助"),
+    },
+    "en": {
+        "report": ("where do I report counterfeit trademark goods", "what should I prepare to report a fake"),
+        "mediation": ("can a patent dispute be mediated", "is a mediation agreement binding"),
+        "ecommerce": ("who supervises IP on e-commerce platforms", "are platform sellers checked"),
+        "expo": ("is there IP protection at the Import Expo", "are Asian Games marks protected"),
+        "overseas": ("what if we are sued for infringement abroad", "foreign customs detained our goods"),
+        "workstation": ("what does the Sino-Israel park workstation do", "where can foreign firms get IP help"),
+    },
+}
+
+
+def questions_field(lang: str, doc_id: str) -> str:
+    return "[" + ", ".join(f'"{q}"' for q in QUESTIONS[lang][doc_id]) + "]"
+
+
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     docs = tmp_path / "docs"
     for doc_id, (title, body) in ZH_DOCS.items():
-        write_doc(docs, "zh", doc_id, title, body)
+        write_doc(docs, "zh", doc_id, title, body, questions=questions_field("zh", doc_id))
     for doc_id, (title, body) in EN_DOCS.items():
-        write_doc(docs, "en", doc_id, title, body, translation_of=doc_id)
+        write_doc(
+            docs, "en", doc_id, title, body, translation_of=doc_id, questions=questions_field("en", doc_id)
+        )
     return docs

@@ -47,3 +47,12 @@ def test_no_evaluation_question_is_a_training_example() -> None:
     examples = _training_examples()
     assert len(examples) > 500
     assert sorted((_part("tuning") | _part("heldout")) & examples) == []
+
+
+def test_no_evaluation_question_is_a_document_question_key() -> None:
+    from knowledge.documents import load_documents
+    from knowledge.settings import get_settings
+
+    keys = {_key(q) for document in load_documents(get_settings().docs_dir) for q in document.questions}
+    assert len(keys) > 500
+    assert sorted((_part("tuning") | _part("heldout")) & keys) == []

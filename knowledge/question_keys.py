@@ -1,0 +1,80 @@
+"""Question keys: questions each document answers, searched as extra keys next to its passages.
+
+A user's question resembles another question more than it resembles the passage that answers it
+("假货去哪投诉" against "权利人发现商标侵权、假货或假冒专利，可以向市场监管部门举报"). Every document
+therefore carries keys in its language: its title, its section headings ("需要准备哪些材料") and the
+questions listed in its front matter (``questions:``, written from the document's own text). The index
+embeds them as queries (:mod:`knowledge.store`), and a search compares the question with every key: a
+document's best key, above the question's mean similarity to all keys, is a signal of the answer
+confidence (:mod:`knowledge.confidence`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+
+from knowledge.chunking import BOILERPLATE
+from knowledge.documents import Document
+
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
+
+
+@dataclass(frozen=True)
+class QuestionKey:
+    text: str
+    doc_key: str  # "lang/id" of the document
+    family: str  # the document family: a Chinese original and its translation are one
+    lang: str
+
+    def to_dict(self) -> Dict[str, str]:
+        return {"text": self.text, "doc_key": self.doc_key, "family": self.family, "lang": self.lang}
+
+    @classmethod
+    def from_dict(cls, data: Dict[str, str]) -> QuestionKey:
+        return cls(data["text"], data["doc_key"], data["family"], data["lang"])
+
+
+def keys_of(document: Document) -> List[QuestionKey]:
+    """The document's keys: title, headings and listed questions, each once."""
+    texts = [document.title]
+    for line in document.body.splitlines():
+        heading = _HEADING.match(line)
+        if heading and not BOILERPLATE.match(heading.group(1)):
+            texts.append(heading.group(1).strip(" *_"))
+    texts.extend(document.questions)
+    family = document.translation_of or document.id
+    unique = dict.fromkeys(t.strip() for t in texts if t.strip())
+    return [QuestionKey(text, document.key, family, document.lang) for text in unique]
+
+
+@dataclass(frozen=True)
+class KeyMatches:
+    """How well a question matches each document family's keys."""
+
+    best: Dict[str, float]  # family -> best key cosine above the question's mean over all keys
+
+    def relevance(self, family: str) -> float:
+        return self.best.get(family, 0.0)
+
+    def gap(self, family: str) -> float:
+        """The family's best key above any other family's best (negative: another matches better)."""
+        others = [value for name, value in self.best.items() if name != family]
+        return self.relevance(family) - max(others, default=0.0)
+
+
+def match(keys: Sequence[QuestionKey], vectors: Optional[np.ndarray], query_vector: np.ndarray) -> KeyMatches:
+    """Compare the question with every key; an index without keys matches nothing (all zero)."""
+    if vectors is None or not len(keys):
+        return KeyMatches({})
+    cosines = vectors @ query_vector
+    background = float(np.mean(cosines))
+    best: Dict[str, float] = {}
+    for key, cosine in zip(keys, cosines, strict=True):
+        value = float(cosine) - background
+        if value > best.get(key.family, -1.0):
+            best[key.family] = value
+    return KeyMatches(best)
