@@ -130,8 +130,8 @@ test: system-deps lint test-bot test-python
 eval: build
 	$(ACTIONS_PY) -m evaluation --live --misses --json var/eval/results.json
 
-# The answer-confidence model is fitted on the tuning part only and kept with the code; the held-out part
-# is measured, never fitted on. Run it after changing the retrieval, the documents at large, or tuning.yml.
+# The scope classifier is fitted on the NLU's examples and the answer-confidence model on the tuning part
+# only, both kept with the code; the held-out part is measured, never fitted on. Run it after changing the retrieval, the documents at large, or tuning.yml.
 calibrate: index train
 	$(ACTIONS_PY) -m knowledge.calibrate
 

@@ -17,13 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import AbstractSet, Dict, List, Optional, Sequence
 
-from knowledge import eval_set
+from knowledge import eval_set, scope
 from knowledge.confidence import MODEL_FILE, ConfidenceModel, fit
 from knowledge.eval_nlu import nlu_view
 from knowledge.eval_set import Question
 from knowledge.evaluate import print_summary, run, summarise
 from knowledge.followup import with_context
 from knowledge.search import HybridSearcher, KnowledgeBase
+from knowledge.settings import PROJECT_ROOT
+
+NLU_DATA = PROJECT_ROOT / "bot" / "data" / "nlu"
 
 ROUNDS = 3
 # A wrong answer costs three honest refusals: an unrelated passage misleads, "not covered" does not.
@@ -101,6 +104,19 @@ def cross_validate(
     return {key: right / total for key, (right, total) in tallies.items() if total}
 
 
+def fit_scope(base: KnowledgeBase, out: Path, nlu_data: Path = NLU_DATA) -> scope.ScopeModel:
+    """Fit the scope classifier on the NLU's examples of policy and out-of-scope questions (never on the
+    evaluation set), save it, and give it to the base's searcher."""
+    in_scope, out_of_scope = scope.nlu_examples(nlu_data.glob("*.yml"))
+    vectors = base.embedder.encode_queries([*in_scope, *out_of_scope])
+    labels = [1] * len(in_scope) + [0] * len(out_of_scope)
+    model = scope.fit(vectors, labels, base.embedder.encode_queries(scope.PROBES))
+    model.save(out)
+    base.searcher().scope = model
+    print(f"scope classifier: {len(in_scope)} in scope, {len(out_of_scope)} out of scope -> {out}")
+    return model
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     from knowledge.settings import get_settings
 
@@ -111,6 +127,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         "--folds", type=int, default=5, help="cross-validation folds on the tuning part (0: none)"
     )
     parser.add_argument("--without", nargs="*", default=[], help="features left out of the model")
+    parser.add_argument("--scope-out", type=Path, help="where the scope classifier goes (default: setting)")
     args = parser.parse_args(argv)
     settings = get_settings()
     base = KnowledgeBase(
@@ -120,6 +137,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         threads=settings.encode_threads,
     )
     searcher = base.searcher()
+    fit_scope(base, args.scope_out or settings.scope_model)
     model = ConfidenceModel.prior()
     tuning = eval_set.load(["tuning"])
     nlu, declined = nlu_view([q.text for q in eval_set.questions(tuning)])  # the NLU's view of each message

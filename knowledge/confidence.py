@@ -33,6 +33,9 @@ FEATURES = (
     "own_language",  # the passage is in the question's language, or its document exists in no other
     "query_units",  # log(1 + the question's length in Chinese-character equivalents)
     "nlu_policy",  # the NLU's confidence that the message is a policy question (neutral when absent)
+    "scope",  # log-odds of the scope classifier over the question's embedding (knowledge/scope.py)
+    "question",  # the document's best question key above the question's mean over all keys (question_keys)
+    "question_gap",  # that, above the best key of any other document
     "money_unstated",  # the question asks about money and the document states no amount (answer_types)
 )
 

@@ -30,6 +30,11 @@ from knowledge.confidence import MODEL_FILE, ConfidenceModel
 from knowledge.embedding import Embedder
 from knowledge.errors import IndexUnavailableError
 from knowledge.lexical import LexicalIndex, query_words
+from knowledge.question_keys import match as match_keys
+from knowledge.scope import MODEL_FILE as SCOPE_MODEL_FILE
+from knowledge.scope import PROBES as SCOPE_PROBES
+from knowledge.scope import ScopeModel
+from knowledge.scope import load as load_scope
 from knowledge.spelling import Speller
 from knowledge.store import Build, IndexStore, model_fingerprint
 
@@ -118,6 +123,7 @@ class HybridSearcher:
     build: Build
     embedder: Embedder
     confidence: ConfidenceModel = field(default_factory=ConfidenceModel.load)
+    scope: Optional[ScopeModel] = None  # is the question about what the plan covers (None: neutral)
     lexical: LexicalIndex = field(init=False)
     speller: Speller = field(init=False)
     _lang_rows: Dict[str, np.ndarray] = field(init=False)
@@ -270,8 +276,10 @@ class HybridSearcher:
             query,
             self._sentence_best(vector, background),
         )
+        keys = match_keys(self.build.question_keys, self.build.question_vectors, vector)
         translated = {family for family, passage_lang in self._family_rows if passage_lang == lang}
         asks_money = asks_about_money(query)
+        scope = scope_log_odds(self.scope, vector)
         results = []
         for row, fused_score in fused.items():
             hit = lexical_hits.get(row)
@@ -286,9 +294,13 @@ class HybridSearcher:
             features["fused"] = fused_score * (RRF_K + 1)
             chunk = self.build.chunks[row]
             family = chunk.translation_of or chunk.doc_id
+            features["question"] = keys.relevance(family)
+            features["question_gap"] = keys.gap(family)
             features["money_unstated"] = float(asks_money and family not in self._money_families)
             if nlu_policy is not None:
                 features["nlu_policy"] = nlu_policy
+            if scope is not None:
+                features["scope"] = scope
             # Only a passage whose document also exists in the question's language is "the other language".
             features["own_language"] = float(chunk.lang == lang or family not in translated)
             probability = self.confidence.probability(features)
@@ -320,6 +332,14 @@ class HybridSearcher:
                     unique.append(result)
             results = unique
         return results[:k], vector
+
+
+def scope_log_odds(model: Optional[ScopeModel], vector: np.ndarray) -> Optional[float]:
+    """The scope classifier's log-odds that the question is about the plan, bounded (None: no model)."""
+    if model is None:
+        return None
+    p = min(max(model.probability(vector), 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
 
 
 @dataclass(frozen=True)
@@ -381,6 +401,7 @@ class KnowledgeBase:
         threads: int = 2,
         embedder: Optional[Embedder] = None,
         engine: str = "auto",
+        scope_model: Optional[Path] = SCOPE_MODEL_FILE,
     ) -> None:
         self.store = IndexStore(index_dir)
         self.embedding_model = embedding_model
@@ -389,6 +410,7 @@ class KnowledgeBase:
             ConfidenceModel.load(confidence_model) if confidence_model else ConfidenceModel.prior()
         )
         self.embedder = embedder or Embedder(embedding_model, threads=threads, engine=engine)
+        self.scope_model = scope_model
         self._searcher: Optional[HybridSearcher] = None
         self._lock = threading.Lock()
         self.reloads = 0
@@ -401,6 +423,7 @@ class KnowledgeBase:
             confidence_model=settings.confidence_model,
             threads=settings.encode_threads,
             engine=settings.embedding_engine,
+            scope_model=settings.scope_model,
         )
 
     def searcher(self) -> HybridSearcher:
@@ -420,7 +443,13 @@ class KnowledgeBase:
                         f"the knowledge index was built with {build.manifest.get('model')}, not "
                         f"{self.embedding_model}: run 'python -m knowledge rebuild'"
                     )
-                self._searcher = HybridSearcher(build, self.embedder, self.confidence)
+                scope = load_scope(self.scope_model, self.embedder.encode_queries(SCOPE_PROBES))
+                if scope is None and self.scope_model is not None:
+                    logger.warning(
+                        "no usable scope classifier at %s (run 'make calibrate'): its signal is neutral",
+                        self.scope_model,
+                    )
+                self._searcher = HybridSearcher(build, self.embedder, self.confidence, scope)
                 self.reloads += 1
                 logger.info(
                     "knowledge index %s loaded: %d documents, %d chunks",

@@ -59,6 +59,8 @@ class KnowledgeSettings:
     dense_index: str = "flat"  # "flat" (exact) or "hnsw" (approximate, for large bases)
     # the fitted answer-confidence model (``make calibrate``; knowledge/confidence.py)
     confidence_model: Path = PROJECT_ROOT / "knowledge" / "confidence_model.json"
+    # the scope classifier over query vectors (``make calibrate``; knowledge/scope.py)
+    scope_model: Path = PROJECT_ROOT / "knowledge" / "scope_model.json"
     encode_threads: int = 2
     embedding_engine: str = "auto"  # "onnx", "torch", or "auto": ONNX when the model directory has its graph
 
@@ -80,6 +82,9 @@ class KnowledgeSettings:
             dense_index=env_choice(env, "KNOWLEDGE_DENSE_INDEX", ("flat", "hnsw"), "flat"),
             confidence_model=env_path(
                 env, "KNOWLEDGE_CONFIDENCE_MODEL", PROJECT_ROOT / "knowledge" / "confidence_model.json"
+            ),
+            scope_model=env_path(
+                env, "KNOWLEDGE_SCOPE_MODEL", PROJECT_ROOT / "knowledge" / "scope_model.json"
             ),
             encode_threads=env_int(env, "KNOWLEDGE_ENCODE_THREADS", 2),
             embedding_engine=env_choice(env, "KNOWLEDGE_EMBEDDING_ENGINE", ("auto", "onnx", "torch"), "auto"),
