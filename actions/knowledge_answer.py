@@ -5,7 +5,9 @@ conversations. The knowledge base reloads by itself when staff publish a new ind
 材料？") is read with the question the last answer answered, kept in the ``knowledge_question`` and
 ``knowledge_doc`` slots. Below the calibrated confidence the user hears honestly that the documents do not
 cover the question; a missing or broken index gets a polite "temporarily unavailable" and an error in the
-log. Never an unrelated passage.
+log. A message the NLU takes for out of scope comes here too: it is answered only as a follow-up of the last
+answer or when the scope classifier is sure it is about the plan (``knowledge.answering``), and otherwise
+gets the polite decline. Never an unrelated passage.
 """
 
 from __future__ import annotations
@@ -50,9 +52,9 @@ async def in_search_thread(function: Callable[..., T], *args: Any) -> T:
 
 
 async def _answer(
-    text: str, language: str, context: Optional[Context], nlu_policy: Optional[float]
+    text: str, language: str, context: Optional[Context], nlu_policy: Optional[float], declined: bool
 ) -> Answer:
-    return await in_search_thread(knowledge_base().answer, text, language, context, 3, nlu_policy)
+    return await in_search_thread(knowledge_base().answer, text, language, context, 3, nlu_policy, declined)
 
 
 def policy_confidence(message: Dict[str, Any]) -> Optional[float]:
@@ -119,15 +121,22 @@ class ActionAnswerFromKnowledge(Action):
         if intent == "nlu_fallback" and not looks_like_a_question(text):
             dispatcher.utter_message(response="utter_default")
             return []
+        declined = intent == "out_of_scope"  # answered only as a follow-up or when surely about the plan
         try:
-            answer = await _answer(text, language, conversation_context(tracker), policy_confidence(message))
-        except KnowledgeError as error:
-            logger.error("knowledge base unavailable: %s", error)
-            dispatcher.utter_message(response="utter_knowledge_unavailable", buttons=offer_buttons(language))
-            return []
-        except Exception:  # never leave the user without an answer
-            logger.exception("knowledge search failed")
-            dispatcher.utter_message(response="utter_knowledge_unavailable", buttons=offer_buttons(language))
+            answer = await _answer(
+                text, language, conversation_context(tracker), policy_confidence(message), declined
+            )
+        except Exception as error:  # never leave the user without an answer
+            if isinstance(error, KnowledgeError):
+                logger.error("knowledge base unavailable: %s", error)
+            else:
+                logger.exception("knowledge search failed")
+            if declined:  # the NLU's decline stands
+                dispatcher.utter_message(response="utter_out_of_scope")
+            else:
+                dispatcher.utter_message(
+                    response="utter_knowledge_unavailable", buttons=offer_buttons(language)
+                )
             return []
         logger.info(
             "knowledge search lang=%s intent=%s follow_up=%s results=%s",
@@ -136,6 +145,9 @@ class ActionAnswerFromKnowledge(Action):
             answer.follow_up,
             [(r.chunk.chunk_id, round(r.probability, 3), r.confident) for r in answer.results],
         )
+        if not answer.confident and declined:
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
         if not answer.confident:
             dispatcher.utter_message(response="utter_knowledge_not_found", buttons=offer_buttons(language))
             return []

@@ -58,7 +58,7 @@ def labelled_rows(
         previous = ""
         for question in conversation.turns:
             if question.text in declined:
-                continue  # declined before any search, as the assistant does: the model never sees it
+                continue  # the model is fitted on the messages the NLU lets through
             queries = [question.text]
             if question.follow_up and previous:
                 queries.append(with_context(previous, question.text))

@@ -2,8 +2,9 @@
 
 The action server receives that confidence with every message (``intent_ranking``) and the answer-confidence
 model uses it, so fitting and offline evaluation need it too. A message the NLU takes for out of scope is
-declined before any search (a rule): the confidence model never sees it, so it is fitted without such
-messages, and the offline evaluation declines them as the assistant does. The Rasa model lives in the other
+declined unless it follows up the last answer or the scope classifier is sure it is about the plan
+(:mod:`knowledge.answering`): the confidence model is fitted without such messages, and the offline
+evaluation treats them as the assistant does. The Rasa model lives in the other
 venv, so it is asked once per set of questions through ``bot.nlu_scores`` and the answers are cached next to
 the model.
 """

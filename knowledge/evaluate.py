@@ -1,7 +1,8 @@
 """Answer quality on the evaluation set, offline: the figures `make eval` reports first, and calibration uses.
 
 Each conversation goes through the same answering as the action server (search, follow-ups read with the
-previous question, the calibrated confidence; a message the NLU declines is declined unsearched). A turn is
+previous question, the calibrated confidence; a message the NLU declines is answered only as a follow-up or
+when the scope classifier is sure it is about the plan, see :mod:`knowledge.answering`). A turn is
 right when an in-scope question is answered confidently from one of its expected documents (any language),
 and when an out-of-scope question gets no confident answer. The live run over REST is ``evaluation.live``.
 """
@@ -49,16 +50,20 @@ def run(
 ) -> List[Outcome]:
     """Every turn answered offline, each conversation carrying its context from turn to turn; ``nlu`` gives
     the NLU's confidence that a message is a policy question, ``declined`` the messages it takes for out of
-    scope, which are declined unsearched (see :mod:`knowledge.eval_nlu`)."""
+    scope (see :mod:`knowledge.eval_nlu`)."""
     outcomes = []
     for conversation in conversations:
         context = None
         for question in conversation.turns:
-            if question.text in declined:
-                outcomes.append(Outcome(question, [], False))
-                continue
             started = time.perf_counter()
-            answer = base.answer(question.text, question.lang, context, k, (nlu or {}).get(question.text))
+            answer = base.answer(
+                question.text,
+                question.lang,
+                context,
+                k,
+                (nlu or {}).get(question.text),
+                question.text in declined,
+            )
             seconds = time.perf_counter() - started
             outcomes.append(Outcome(question, [r.family for r in answer.results], answer.confident, seconds))
             context = answer.context or context

@@ -464,8 +464,16 @@ class KnowledgeBase:
     ) -> List[SearchResult]:
         return self.searcher().search(query, lang=lang, k=k, nlu_policy=nlu_policy)
 
-    def answer(self, text: str, lang: str, context=None, k: int = 3, nlu_policy: Optional[float] = None):  # noqa: ANN001, ANN201
+    def answer(  # noqa: ANN201
+        self,
+        text: str,
+        lang: str,
+        context=None,  # noqa: ANN001
+        k: int = 3,
+        nlu_policy: Optional[float] = None,
+        nlu_declined: bool = False,
+    ):
         """:func:`knowledge.answering.answer` on the current build (an ``Answer``)."""
         from knowledge.answering import answer
 
-        return answer(self.searcher(), text, lang, context, k, nlu_policy)
+        return answer(self.searcher(), text, lang, context, k, nlu_policy, nlu_declined)

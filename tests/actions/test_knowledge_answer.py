@@ -170,3 +170,31 @@ def test_the_nlu_confidence_comes_from_the_intent_ranking() -> None:
     assert knowledge_answer.policy_confidence({"intent": {"name": "ask_policy", "confidence": 0.9}}) == 0.9
     assert knowledge_answer.policy_confidence({"intent": {"name": "greet", "confidence": 1.0}}) == 0.0
     assert knowledge_answer.policy_confidence({}) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language"), [("外资企业所得税怎么交", "zh"), ("how much do IP lawyers charge", "en")]
+)
+def test_a_message_the_nlu_declines_gets_the_polite_decline(live_base, text, language) -> None:
+    [message] = run(text, language, intent="out_of_scope", confidence=0.9)
+    assert message["response"] == "utter_out_of_scope"
+    assert not message.get("custom")
+
+
+def test_a_follow_up_the_nlu_declines_is_answered_with_the_previous_question(live_base) -> None:
+    # The NLU reads "and if they don't comply?" alone and takes it for out of scope; after an answer it follows up.
+    messages, events = run_with_events("can a patent dispute be mediated by the district?", "en")
+    assert messages[0]["custom"]["citations"][0]["doc_id"] == "mediation"
+    slots = {e["name"]: e["value"] for e in events}
+    [alone] = run("and if they don't comply?", "en", intent="out_of_scope", confidence=0.8)
+    assert alone["response"] == "utter_out_of_scope"
+    [message] = run("and if they don't comply?", "en", intent="out_of_scope", confidence=0.8, slots=slots)
+    assert message["custom"]["citations"][0]["doc_id"] == "mediation"
+
+
+def test_a_declined_message_gets_the_decline_when_the_index_is_missing(
+    tmp_path: Path, model_dir, monkeypatch
+) -> None:
+    monkeypatch.setattr(knowledge_answer, "_base", KnowledgeBase(tmp_path / "no-index", model_dir))
+    [message] = run("外资企业所得税怎么交", "zh", intent="out_of_scope")
+    assert message["response"] == "utter_out_of_scope"

@@ -122,7 +122,10 @@ QUESTIONS: Dict[str, Dict[str, tuple]] = {
         "ecommerce": ("who supervises IP on e-commerce platforms", "are platform sellers checked"),
         "expo": ("is there IP protection at the Import Expo", "are Asian Games marks protected"),
         "overseas": ("what if we are sued for infringement abroad", "foreign customs detained our goods"),
-        "workstation": ("what does the Sino-Israel park workstation do", "where can foreign firms get IP help"),
+        "workstation": (
+            "what does the Sino-Israel park workstation do",
+            "where can foreign firms get IP help",
+        ),
     },
 }
 
