@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -12,6 +13,9 @@ from actions.buttons import open_ticket_button
 from actions.language import conversation_language
 from actions.ticket_form import reset_form
 from actions.workstations import find, load_directory, recommend
+
+# The "document" a follow-up of the workstation list leans on: no knowledge document is called so.
+DIRECTORY = "workstation-directory"
 
 EXAMPLE_NOTE = {
     "zh": "注：标有“示例”的名称、地址、时间、电话和受理事项为示例信息，正式上线前由工作人员替换。",
@@ -51,7 +55,11 @@ class ActionListWorkstations(Action):
                 ],
             }
         )
-        return []
+        # What a follow-up ("How can we get help from one?") leans on: the question the list answered.
+        question = (tracker.latest_message or {}).get("text") or ""
+        if not question or question.startswith("/"):
+            return []
+        return [SlotSet("knowledge_question", question), SlotSet("knowledge_doc", DIRECTORY)]
 
 
 class ActionHandoff(Action):

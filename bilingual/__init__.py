@@ -51,7 +51,7 @@ def text_language(text: str) -> Optional[str]:
 
 # Question marks and question words of both languages ("怎么", "有没有", "how", "do I need"...).
 QUESTION = re.compile(
-    r"[?？]|怎么|怎样|如何|什么|哪|吗|呢|能否|可否|是否|有没有|可以|请问|咨询|多少|多久|为啥|为什么|"
+    r"[?？]|怎么|怎样|如何|什么|哪|吗|呢|能否|可否|是否|有没有|可以|请问|咨询|多少|多久|为啥|为什么|啥|咋|"
     r"\b(?:how|what|where|when|who|which|why|can|could|should|is|are|do|does|may)\b",
     re.IGNORECASE,
 )

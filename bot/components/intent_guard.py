@@ -1,4 +1,6 @@
-"""Ticket intents need words about a ticket: otherwise the message is a policy question.
+"""Intents that need certain words: without them the message is a policy question.
+
+Ticket intents need words about a ticket.
 
 DIET reads character n-grams, so "查" (check) or "进度" alone pull a question towards ``ticket_status``:
 "作为证明商标注册的地理标志也归你们查吗" or "一般什么时候查" would be answered with "please give your
@@ -8,6 +10,10 @@ classifiers and, when ``ticket_status`` won without any of these, hands the mess
 knowledge answer, whose own confidence still decides whether the documents cover it). Likewise "申请" pulls
 a question about a procedure ("申请调解要带哪些材料") towards ``open_ticket``: a question that asks for no
 ticket and no one's help ("我要", "帮我", "open a ticket") is a policy question.
+
+Questions about the assistant itself (``ask_capabilities``, ``bot_challenge``) speak of it: 你/you, the bot,
+its service, help, a menu. DIET takes a short question about a term for one of them ("行刑衔接是啥", "when?",
+"现在还是第九条吗"): a question that names neither the assistant nor its service is a policy question too.
 """
 
 from __future__ import annotations
@@ -53,6 +59,15 @@ REQUEST = re.compile(
 )
 
 
+ABOUT_THE_ASSISTANT = {"ask_capabilities", "bot_challenge"}
+NAMES_THE_ASSISTANT = re.compile(
+    r"你|您|机器|真人|人工|客服|助手|智能|程序|自动|功能|服务|帮助|帮忙|菜单|干啥|干嘛|做什么|做啥|会什么|"
+    r"怎么用|介绍|\b(?:you|u|your|yours|bot|robot|chatbot|ai|human|person|machine|automated|assistant|"
+    r"service|services|help|menu|options?|capabilit(?:y|ies)|work|use this)\b",
+    re.IGNORECASE,
+)
+
+
 def names_a_ticket(text: str) -> bool:
     """The message carries a ticket number or speaks of a ticket, a submitted case or its status."""
     text = text or ""
@@ -67,13 +82,17 @@ def asks_about_a_procedure(text: str) -> bool:
 
 
 def guard(message: Message) -> None:
-    """``ticket_status`` without a ticket, and ``open_ticket`` that only asks how a procedure goes, become
-    ``ask_policy`` (same confidence, ranking reordered)."""
+    """``ticket_status`` without a ticket, ``open_ticket`` that only asks how a procedure goes, and a
+    question about the assistant that names neither it nor its service become ``ask_policy`` (same
+    confidence, ranking reordered)."""
     intent = message.get(INTENT) or {}
     name, text = intent.get(INTENT_NAME_KEY), message.get(TEXT) or ""
     no_status = name == TICKET_STATUS and not names_a_ticket(text)
     no_request = name == OPEN_TICKET and asks_about_a_procedure(text)
-    if no_status or no_request:
+    not_about_the_assistant = (
+        name in ABOUT_THE_ASSISTANT and is_question(text) and not NAMES_THE_ASSISTANT.search(text)
+    )
+    if no_status or no_request or not_about_the_assistant:
         _to_policy(message, name, float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
 
 
@@ -91,7 +110,8 @@ def _to_policy(message: Message, demoted_intent: str, confidence: float) -> None
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class TicketIntentGuard(GraphComponent):
-    """Turns ticket predictions that ask for no ticket into policy questions (see the module's docstring)."""
+    """Turns ticket and assistant predictions that lack their words into policy questions (see the
+    module's docstring)."""
 
     @classmethod
     def create(

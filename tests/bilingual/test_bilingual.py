@@ -48,6 +48,8 @@ def test_questions_in_either_language() -> None:
         "多久能处理完",
         "how do I report fakes",
         "是这样吗",
+        "双随机抽查是啥",
+        "被仿冒了咋办",
     ]:
         assert bilingual.is_question(text), text
     for text in ["我要开工单", "open a ticket", "谢谢", "", "PT-20261127-0042"]:

@@ -192,13 +192,18 @@ def test_unknown_words_fallback(context) -> None:
     assert not is_unknown_gibberish("report", loaded.vocabulary)
 
 
-def _ticket_examples(intent: str) -> list:
+def _examples(path: str, intent: str) -> list:
+    """The training examples of ``intent`` in ``bot/data/nlu/<path>``."""
     import yaml
 
-    with open("bot/data/nlu/tickets.yml", encoding="utf-8") as source:
+    with open(f"bot/data/nlu/{path}", encoding="utf-8") as source:
         data = yaml.safe_load(source)
     (block,) = [item for item in data["nlu"] if item.get("intent") == intent]
     return [line[2:].strip() for line in block["examples"].splitlines() if line.startswith("- ")]
+
+
+def _ticket_examples(intent: str) -> list:
+    return _examples("tickets.yml", intent)
 
 
 def _guarded(context, text: str, ranking: list) -> Message:
@@ -272,6 +277,40 @@ def test_ticket_intent_guard(context, text, expected) -> None:
     assert message.get(INTENT_RANKING_KEY)[0]["name"] == expected
     if expected == "ask_policy":
         assert message.get(INTENT)["confidence"] == 0.9  # the policy question keeps the NLU's certainty
+
+
+@pytest.mark.parametrize(
+    "path, intent", [("capabilities.yml", "ask_capabilities"), ("smalltalk.yml", "bot_challenge")]
+)
+def test_every_question_about_the_assistant_names_it(path, intent) -> None:
+    """The guard may never undo what the training data teaches about the assistant."""
+    from bot.components.intent_guard import NAMES_THE_ASSISTANT
+
+    examples = _examples(path, intent)
+    assert len(examples) > 20
+    assert [text for text in examples if not NAMES_THE_ASSISTANT.search(text)] == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("双随机抽查是啥", "ask_policy"),
+        ("一站式平台是什么", "ask_policy"),
+        ("那现在还适用吗", "ask_policy"),
+        ("which products?", "ask_policy"),
+        ("你能做什么", "ask_capabilities"),
+        ("菜单", "ask_capabilities"),
+        ("what can you do?", "ask_capabilities"),
+        ("你是机器人吗", "bot_challenge"),
+        ("is this automated?", "bot_challenge"),
+    ],
+)
+def test_a_question_about_the_assistant_names_it(context, text, expected) -> None:
+    from rasa.shared.nlu.constants import INTENT
+
+    intent = "bot_challenge" if expected == "bot_challenge" else "ask_capabilities"
+    message = _guarded(context, text, [(intent, 0.8), ("ask_policy", 0.1)])
+    assert message.get(INTENT)["name"] == expected
 
 
 def test_ticket_intent_guard_leaves_other_intents(context) -> None:
