@@ -66,15 +66,26 @@ class KeyMatches:
         return self.relevance(family) - max(others, default=0.0)
 
 
+class KeyIndex:
+    """The keys of one build, ready to be compared with a question (built once per build)."""
+
+    def __init__(self, keys: Sequence[QuestionKey], vectors: Optional[np.ndarray]) -> None:
+        self.families = sorted({key.family for key in keys})
+        number = {family: i for i, family in enumerate(self.families)}
+        self.owners = np.array([number[key.family] for key in keys], dtype=np.int64)
+        self.vectors = vectors if vectors is not None and len(keys) else None
+
+    def match(self, query_vector: np.ndarray) -> KeyMatches:
+        """Compare the question with every key; an index without keys matches nothing (all zero)."""
+        if self.vectors is None:
+            return KeyMatches({})
+        relevance = self.vectors @ query_vector
+        relevance -= float(np.mean(relevance))
+        best = np.full(len(self.families), -np.inf, dtype=np.float32)
+        np.maximum.at(best, self.owners, relevance)
+        return KeyMatches({family: float(value) for family, value in zip(self.families, best, strict=True)})
+
+
 def match(keys: Sequence[QuestionKey], vectors: Optional[np.ndarray], query_vector: np.ndarray) -> KeyMatches:
-    """Compare the question with every key; an index without keys matches nothing (all zero)."""
-    if vectors is None or not len(keys):
-        return KeyMatches({})
-    cosines = vectors @ query_vector
-    background = float(np.mean(cosines))
-    best: Dict[str, float] = {}
-    for key, cosine in zip(keys, cosines, strict=True):
-        value = float(cosine) - background
-        if value > best.get(key.family, -1.0):
-            best[key.family] = value
-    return KeyMatches(best)
+    """:meth:`KeyIndex.match` for a one-off comparison."""
+    return KeyIndex(keys, vectors).match(query_vector)

@@ -30,7 +30,7 @@ from knowledge.confidence import MODEL_FILE, ConfidenceModel
 from knowledge.embedding import Embedder
 from knowledge.errors import IndexUnavailableError
 from knowledge.lexical import LexicalIndex, query_words
-from knowledge.question_keys import match as match_keys
+from knowledge.question_keys import KeyIndex
 from knowledge.scope import MODEL_FILE as SCOPE_MODEL_FILE
 from knowledge.scope import PROBES as SCOPE_PROBES
 from knowledge.scope import ScopeModel
@@ -126,11 +126,13 @@ class HybridSearcher:
     scope: Optional[ScopeModel] = None  # is the question about what the plan covers (None: neutral)
     lexical: LexicalIndex = field(init=False)
     speller: Speller = field(init=False)
+    _keys: KeyIndex = field(init=False)
     _lang_rows: Dict[str, np.ndarray] = field(init=False)
 
     def __post_init__(self) -> None:
         self.lexical = LexicalIndex.build([c.lexical_text for c in self.build.chunks])
         self.speller = Speller(c.text for c in self.build.chunks if c.lang == "en")
+        self._keys = KeyIndex(self.build.question_keys, self.build.question_vectors)
         # Document families that state any amount of money (a fee, a fine, "free of charge").
         self._money_families = {
             c.translation_of or c.doc_id for c in self.build.chunks if states_money(c.text)
@@ -276,7 +278,7 @@ class HybridSearcher:
             query,
             self._sentence_best(vector, background),
         )
-        keys = match_keys(self.build.question_keys, self.build.question_vectors, vector)
+        keys = self._keys.match(vector)
         translated = {family for family, passage_lang in self._family_rows if passage_lang == lang}
         asks_money = asks_about_money(query)
         scope = scope_log_odds(self.scope, vector)
