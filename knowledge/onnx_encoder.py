@@ -47,6 +47,9 @@ class OnnxEncoder:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # Its worker threads would spin after each query and starve the search's numpy work that follows
+        # (a 1,250-row product took 2 ms instead of 0.1, measured here).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         try:
             self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))

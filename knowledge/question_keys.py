@@ -79,7 +79,7 @@ class KeyIndex:
         """Compare the question with every key; an index without keys matches nothing (all zero)."""
         if self.vectors is None:
             return KeyMatches({})
-        relevance = self.vectors @ query_vector
+        relevance = self.vectors @ np.asarray(query_vector, dtype=self.vectors.dtype)
         relevance -= float(np.mean(relevance))
         best = np.full(len(self.families), -np.inf, dtype=np.float32)
         np.maximum.at(best, self.owners, relevance)
