@@ -8,14 +8,15 @@ Our loggers get their own handler, once per process. Messages never carry person
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
 _FORMAT = "%(asctime)s %(levelname)-8s %(name)s  - %(message)s"
 
 
 def configure() -> None:
-    level = os.environ.get("ASSISTANT_LOG_LEVEL", "INFO").upper()
+    from actions.settings import get_settings
+
+    level = get_settings().log_level
     for name in ("actions", "knowledge"):
         logger = logging.getLogger(name)
         if any(getattr(h, "_assistant", False) for h in logger.handlers):

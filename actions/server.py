@@ -9,7 +9,6 @@ when the first real answer will be as fast as the others.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from functools import partial
 from typing import Any, List, Optional
@@ -21,6 +20,8 @@ from rasa_sdk.executor import ActionExecutor
 from sanic import Sanic
 from sanic.worker.loader import AppLoader
 from sanic.worker.manager import WorkerManager
+
+from actions.settings import get_settings
 
 logger = logging.getLogger("actions.server")  # also when run as __main__
 
@@ -85,7 +86,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     )
     app = loader.load()
     app.prepare(
-        host=os.environ.get("SANIC_HOST", "0.0.0.0"),
+        host=get_settings().actions_host,
         port=args.port,
         ssl=create_ssl_config(args.ssl_certificate, args.ssl_keyfile, args.ssl_password),
         workers=utils.number_of_sanic_workers(),

@@ -12,7 +12,9 @@ import os
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
-from knowledge.settings import DEFAULT_VAR_DIR, PROJECT_ROOT, KnowledgeSettings, env_flag
+from knowledge.settings import DEFAULT_VAR_DIR, PROJECT_ROOT, KnowledgeSettings, env_choice, env_flag, env_int
+
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
 __all__ = ["DEFAULT_VAR_DIR", "PROJECT_ROOT", "Settings", "get_settings"]
 
@@ -23,7 +25,12 @@ class Settings(KnowledgeSettings):
     knowledge engine's own (``knowledge/settings.py``) come first, read by the same parsers."""
 
     default_language: str = "zh"
+    log_level: str = "INFO"  # of our loggers in the action server
+    actions_host: str = "0.0.0.0"  # where the action server listens (SANIC_HOST)
+    tickets_database_url: str = ""  # default: an SQLite file under var_dir
     # Staff console
+    staff_host: str = "127.0.0.1"
+    staff_port: int = 8090
     staff_database_url: str = ""  # default: an SQLite file under var_dir
     staff_secret_key: str = ""  # signs session cookies; default: a random key kept in var_dir
     staff_secure_cookies: bool = False  # True behind HTTPS: cookies are then never sent in clear
@@ -38,6 +45,12 @@ class Settings(KnowledgeSettings):
         return cls(
             **{f.name: getattr(knowledge, f.name) for f in dataclasses.fields(KnowledgeSettings)},
             default_language=default_language,
+            log_level=env_choice(env, "ASSISTANT_LOG_LEVEL", LOG_LEVELS, "info").upper(),
+            actions_host=env.get("SANIC_HOST") or "0.0.0.0",
+            tickets_database_url=env.get("TICKETS_DATABASE_URL")
+            or f"sqlite:///{knowledge.var_dir / 'tickets' / 'tickets.db'}",
+            staff_host=env.get("STAFF_HOST") or "127.0.0.1",
+            staff_port=env_int(env, "STAFF_PORT", 8090),
             staff_database_url=env.get("STAFF_DATABASE_URL")
             or f"sqlite:///{knowledge.var_dir / 'staff' / 'staff.db'}",
             staff_secret_key=env.get("STAFF_SECRET_KEY", ""),

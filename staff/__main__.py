@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 from typing import List, Optional
 
@@ -21,8 +20,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m staff", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve the console")
-    serve.add_argument("--host", default=os.environ.get("STAFF_HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("STAFF_PORT", "8090")))
+    settings = get_settings()
+    serve.add_argument("--host", default=settings.staff_host)
+    serve.add_argument("--port", type=int, default=settings.staff_port)
     create = sub.add_parser("create-user", help="create a staff account")
     create.add_argument("username")
     create.add_argument("--role", choices=ROLES, required=True)

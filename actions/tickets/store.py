@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import threading
 import time
 from dataclasses import dataclass
@@ -339,7 +338,7 @@ def store_from_env() -> TicketStore:
     """The process-wide store for ``TICKETS_DATABASE_URL`` (default: an SQLite file under var/)."""
     from actions.settings import get_settings
 
-    url = os.environ.get("TICKETS_DATABASE_URL") or default_url(get_settings().var_dir)
+    url = get_settings().tickets_database_url
     with _stores_lock:
         if url not in _stores:
             _stores[url] = TicketStore(url)

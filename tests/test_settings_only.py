@@ -1,0 +1,51 @@
+"""Settings are read in one place per side: no module of the action server, the knowledge engine, the staff
+console, the benchmarks or the evaluation reads an environment variable but the two settings modules.
+
+(The Rasa side, ``bot/``, runs in the other venv and reads its own variables; not covered here yet.)
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("actions", "knowledge", "staff", "bench", "evaluation", "bilingual")
+SETTINGS_MODULES = {"knowledge/settings.py", "actions/settings.py"}
+READS = re.compile(r"os\.environ\.get\(|os\.environ\[|os\.getenv\(|environ\.get\(")
+
+
+def test_only_the_settings_modules_read_environment_variables() -> None:
+    readers = sorted(
+        str(path.relative_to(ROOT))
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        if READS.search(path.read_text(encoding="utf-8"))
+    )
+    assert set(readers) <= SETTINGS_MODULES, readers
+    # What the search looks for: the forms a module would use to read a variable.
+    for line in ('os.environ.get("X")', 'os.environ["X"]', 'os.getenv("X")', 'environ.get("X", "")'):
+        assert READS.search(line), line
+
+
+def test_the_settings_read_the_variables_of_the_moved_readers(monkeypatch) -> None:
+    from actions.settings import Settings
+
+    settings = Settings.from_env(
+        {
+            "ASSISTANT_LOG_LEVEL": "debug",
+            "SANIC_HOST": "127.0.0.1",
+            "TICKETS_DATABASE_URL": "postgresql://u@h/db",
+            "STAFF_HOST": "0.0.0.0",
+            "STAFF_PORT": "9000",
+        }
+    )
+    assert (settings.log_level, settings.actions_host, settings.tickets_database_url) == (
+        "DEBUG",
+        "127.0.0.1",
+        "postgresql://u@h/db",
+    )
+    assert (settings.staff_host, settings.staff_port) == ("0.0.0.0", 9000)
+    defaults = Settings.from_env({})
+    assert defaults.tickets_database_url == f"sqlite:///{defaults.var_dir / 'tickets' / 'tickets.db'}"
+    assert (defaults.log_level, defaults.actions_host, defaults.staff_port) == ("INFO", "0.0.0.0", 8090)
