@@ -12,7 +12,15 @@ import os
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
-from knowledge.settings import DEFAULT_VAR_DIR, PROJECT_ROOT, KnowledgeSettings, env_choice, env_flag, env_int
+from knowledge.settings import (
+    DEFAULT_VAR_DIR,
+    PROJECT_ROOT,
+    KnowledgeSettings,
+    bad_value,
+    env_choice,
+    env_flag,
+    env_int,
+)
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
@@ -28,6 +36,11 @@ class Settings(KnowledgeSettings):
     log_level: str = "INFO"  # of our loggers in the action server
     actions_host: str = "0.0.0.0"  # where the action server listens (SANIC_HOST)
     tickets_database_url: str = ""  # default: an SQLite file under var_dir
+    # A ticket save rides out a lost database connection this long; it must end before Rasa stops waiting
+    # for the action (ACTION_TIMEOUT_SECONDS, read by Rasa's side too), or a user told "nothing was saved"
+    # could still get a ticket saved.
+    ticket_save_retry_seconds: int = 10
+    action_timeout_seconds: int = 30
     # Staff console
     staff_host: str = "127.0.0.1"
     staff_port: int = 8090
@@ -39,6 +52,14 @@ class Settings(KnowledgeSettings):
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
         env = os.environ if env is None else env
         knowledge = KnowledgeSettings.from_env(env)
+        retry = env_int(env, "TICKET_SAVE_RETRY_SECONDS", 10)
+        timeout = env_int(env, "ACTION_TIMEOUT_SECONDS", 30)
+        if not 0 <= retry < timeout:
+            raise bad_value(
+                "TICKET_SAVE_RETRY_SECONDS",
+                str(retry),
+                f"at least 0 and below ACTION_TIMEOUT_SECONDS ({timeout})",
+            )
         default_language = env.get("ASSISTANT_DEFAULT_LANGUAGE", "zh")
         if default_language not in ("zh", "en"):
             default_language = "zh"
@@ -49,6 +70,8 @@ class Settings(KnowledgeSettings):
             actions_host=env.get("SANIC_HOST") or "0.0.0.0",
             tickets_database_url=env.get("TICKETS_DATABASE_URL")
             or f"sqlite:///{knowledge.var_dir / 'tickets' / 'tickets.db'}",
+            ticket_save_retry_seconds=retry,
+            action_timeout_seconds=timeout,
             staff_host=env.get("STAFF_HOST") or "127.0.0.1",
             staff_port=env_int(env, "STAFF_PORT", 8090),
             staff_database_url=env.get("STAFF_DATABASE_URL")

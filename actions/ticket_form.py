@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.language import conversation_language
+from actions.settings import get_settings
 from actions.ticket_status import STATUS_SLOTS
 from actions.ticket_texts import FIELD_LABELS, REQUEST_TYPE_LABELS, text
 from actions.tickets.store import NewTicket, store_from_env
@@ -341,7 +342,8 @@ class ActionSubmitTicket(Action):
                 language=language,
                 request_key=request_key(tracker),
             )
-            ticket = await asyncio.to_thread(store_from_env().create, new)
+            retry = get_settings().ticket_save_retry_seconds
+            ticket = await asyncio.to_thread(store_from_env().create, new, "assistant", retry)
         except Exception:  # nothing was written: the store saves in one transaction
             logger.exception("saving a ticket failed")
             dispatcher.utter_message(text=text(language, "save_failed"))

@@ -102,6 +102,8 @@ class Production:
                 "TICKETS_DATABASE_URL": self.tickets_url,
                 "SANIC_HOST": "127.0.0.1",
                 "ASSISTANT_LOG_LEVEL": "INFO",
+                # Rasa's wait for an action; the action server checks its ticket retry (10 s) against it
+                "ACTION_TIMEOUT_SECONDS": "15",
             }
         )
         env.update(self.extra_env)
@@ -120,7 +122,6 @@ class Production:
                 "REDIS_PORT": str(self.redis_port),
                 "REDIS_DB": "1",
                 "TICKET_LOCK_LIFETIME": str(self.lock_lifetime),  # a dead instance's locks expire this fast
-                "ACTION_TIMEOUT_SECONDS": "15",
                 "SQL_POOL_SIZE": "10",
                 "SQL_MAX_OVERFLOW": "10",
                 "RASA_CORS": env.get("RASA_CORS") or page_origins(self.web_port),

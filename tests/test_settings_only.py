@@ -49,3 +49,15 @@ def test_the_settings_read_the_variables_of_the_moved_readers(monkeypatch) -> No
     defaults = Settings.from_env({})
     assert defaults.tickets_database_url == f"sqlite:///{defaults.var_dir / 'tickets' / 'tickets.db'}"
     assert (defaults.log_level, defaults.actions_host, defaults.staff_port) == ("INFO", "0.0.0.0", 8090)
+
+
+def test_a_ticket_save_retry_as_long_as_rasas_wait_is_refused_at_start_up() -> None:
+    import pytest
+
+    from actions.settings import Settings
+
+    assert Settings.from_env({"ACTION_TIMEOUT_SECONDS": "15"}).ticket_save_retry_seconds == 10
+    with pytest.raises(ValueError, match="TICKET_SAVE_RETRY_SECONDS must be at least 0 and below"):
+        Settings.from_env({"ACTION_TIMEOUT_SECONDS": "10"})
+    with pytest.raises(ValueError, match="ACTION_TIMEOUT_SECONDS must be a whole number"):
+        Settings.from_env({"ACTION_TIMEOUT_SECONDS": "soon"})
