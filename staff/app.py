@@ -16,6 +16,7 @@ from typing import Any, Dict, Optional
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -220,17 +221,22 @@ async def upload(request: Request) -> Response:
         "topics": [t.strip() for t in str(form.get("topics") or "").split(",") if t.strip()] or None,
     }
     c = console(request)
+    try:  # conversion and embedding are blocking work: off the event loop
+        document, report = await run_in_threadpool(_add_upload, c, name, data, options)
+    except (KnowledgeError, ValueError) as error:
+        return _knowledge_error(request, str(error))
+    c.accounts.audit(user.username, "upload-document", document.key, f"{name}; {report.total_chunks} chunks")
+    return back("/knowledge", f"{document.key} ({report.total_chunks} chunks)")
+
+
+def _add_upload(c: Console, name: str, data: bytes, options: Dict[str, Any]):  # noqa: ANN202
+    """Convert an uploaded file and add (or update) it in the library: (document, build report)."""
     with tempfile.TemporaryDirectory() as work:
         path = Path(work) / name
         path.write_bytes(data)
-        try:
-            document = convert_file(path, options)
-            exists = any(d.key == document.key for d in c.library.documents())
-            report = (c.library.update if exists else c.library.add)([document])
-        except (KnowledgeError, ValueError) as error:
-            return _knowledge_error(request, str(error))
-    c.accounts.audit(user.username, "upload-document", document.key, f"{name}; {report.total_chunks} chunks")
-    return back("/knowledge", f"{document.key} ({report.total_chunks} chunks)")
+        document = convert_file(path, options)
+        exists = any(d.key == document.key for d in c.library.documents())
+        return document, (c.library.update if exists else c.library.add)([document])
 
 
 def _knowledge_error(request: Request, error: str) -> Response:
@@ -253,7 +259,7 @@ async def document(request: Request) -> Response:
             if (edited.id, edited.lang) != (doc_id, lang):
                 raise ValueError("keep the id and the language (upload a new document instead)")
             if form.get("action") == "save":
-                report = c.library.update([edited])
+                report = await run_in_threadpool(c.library.update, [edited])
                 c.accounts.audit(user.username, "edit-document", edited.key, f"{report.total_chunks} chunks")
                 return back("/knowledge", f"{edited.key} saved")
             chunks = chunk_document(edited, c.settings.chunk_size, c.settings.chunk_overlap)
@@ -267,7 +273,7 @@ async def delete_document(request: Request) -> Response:
     await checked_form(request)
     lang, doc_id = request.path_params["lang"], request.path_params["doc_id"]
     try:
-        removed, _ = console(request).library.remove(doc_id, lang)
+        removed, _ = await run_in_threadpool(console(request).library.remove, doc_id, lang)
     except KnowledgeError as error:
         return _knowledge_error(request, str(error))
     console(request).accounts.audit(user.username, "delete-document", f"{lang}/{doc_id}", ", ".join(removed))
@@ -288,8 +294,8 @@ async def hit_test(request: Request) -> Response:
     results, error = [], ""
     if question:
         try:
-            results = console(request).knowledge_base.search(
-                question, lang=lang if lang in ("zh", "en") else None, k=5
+            results = await run_in_threadpool(
+                console(request).knowledge_base.search, question, lang if lang in ("zh", "en") else None, 5
             )
         except KnowledgeError as failure:
             error = str(failure)

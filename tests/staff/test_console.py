@@ -182,3 +182,64 @@ def test_the_cli_creates_a_user(tmp_path, monkeypatch) -> None:
     assert main(["create-user", "li.si", "--role", "handler", "--password-stdin"]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password\n"))
     assert main(["create-user", "li.si", "--role", "handler", "--password-stdin"]) == 1  # exists already
+
+
+def _wait_for_the_build(console_app, seconds: float = 120.0) -> dict:
+    import time
+
+    state = console_app.state.console.build_state
+    deadline = time.monotonic() + seconds
+    while state.get("running") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not state.get("running"), "the rebuild did not finish"
+    return state
+
+
+def test_an_editor_rebuilds_the_index_and_sees_the_result(sign_in, console_app) -> None:
+    client = sign_in("erin.editor")
+    store = console_app.state.console.library.store
+    before = store.current_build_id()
+    token = csrf_of(client.get("/knowledge").text)
+    assert client.post("/knowledge/rebuild", data={"csrf": token}).status_code == 303
+    state = _wait_for_the_build(console_app)
+    assert state["error"] == "" and "chunks" in state["result"]
+    assert store.current_build_id() != before  # a full rebuild is a new build
+    audit = [(e.actor, e.action) for e in console_app.state.console.accounts.audit_log()]
+    assert ("erin.editor", "rebuild-index") in audit
+
+
+def test_a_failed_rebuild_is_shown_and_the_previous_index_keeps_serving(
+    sign_in, console_app, monkeypatch
+) -> None:
+    from knowledge.errors import KnowledgeError
+
+    library = console_app.state.console.library
+    before = library.store.current_build_id()
+
+    def fail(**_: object) -> None:
+        raise KnowledgeError("the embedding model cannot be loaded")
+
+    monkeypatch.setattr(library, "rebuild", fail)
+    client = sign_in("erin.editor")
+    token = csrf_of(client.get("/knowledge").text)
+    client.post("/knowledge/rebuild", data={"csrf": token})
+    state = _wait_for_the_build(console_app)
+    assert state["error"] == "the embedding model cannot be loaded"
+    assert "the embedding model cannot be loaded" in client.get("/knowledge").text
+    assert library.store.current_build_id() == before
+    hit = client.get("/knowledge/hit-test", params={"q": "假冒商标去哪举报"}).text
+    assert "商标侵权举报" in hit  # the previous index still answers
+
+
+def test_an_editor_deletes_a_document_and_it_leaves_the_index(sign_in, console_app) -> None:
+    client = sign_in("erin.editor")
+    token = csrf_of(client.get("/knowledge").text)
+    response = client.post("/knowledge/zh/gi/delete", data={"csrf": token})
+    assert response.status_code == 303 and "msg=" in response.headers["location"]
+    library = console_app.state.console.library
+    assert "zh/gi" not in {d.key for d in library.documents()}
+    assert "zh/gi" not in library.store.read_manifest()["documents"]
+    audit = [(e.actor, e.action, e.target) for e in console_app.state.console.accounts.audit_log()]
+    assert ("erin.editor", "delete-document", "zh/gi") in audit
+    missing = client.post("/knowledge/zh/gi/delete", data={"csrf": token})
+    assert "error=" in missing.headers["location"]  # nothing left to delete: said, not a crash
