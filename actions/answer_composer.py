@@ -10,33 +10,17 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
+from actions.texts import text
 from knowledge.answering import Answer
 from knowledge.excerpts import opening
 from knowledge.search import SearchResult
 
-TEXTS = {
-    "zh": {
-        "intro": "根据《{title}》：",
-        "about": "关于《{title}》：",
-        "source": "来源：{citation}",
-        "see_also": "相关内容：《{title}》",
-        "other_language": "（以下内容目前只有英文版本。）",
-    },
-    "en": {
-        "intro": 'From "{title}":',
-        "about": 'About "{title}":',
-        "source": "Source: {citation}",
-        "see_also": 'See also: "{title}"',
-        "other_language": "(This passage is available in Chinese only.)",
-    },
-}
-
 
 def citation_text(result: SearchResult) -> str:
     c = result.citation
-    parts = [c["title"] + (f" › {c['section']}" if c["section"] else "")]
+    title = c["title"] + (f" › {c['section']}" if c["section"] else "")
     source = c["source"] + (f" {c['source_url']}" if c["source_url"] else "")
-    return f"{parts[0]}（{source}）" if c["lang"] == "zh" else f"{parts[0]} ({source})"
+    return text(c["lang"], "citation", title=title, source=source)  # in the passage's language
 
 
 def compose_answer(answer: Answer, language: str, source_line: bool = True) -> Dict[str, Any]:
@@ -45,21 +29,22 @@ def compose_answer(answer: Answer, language: str, source_line: bool = True) -> D
     ``source_line=False`` leaves the "Source:" line out of the text, for clients that list the
     citations themselves.
     """
-    texts = TEXTS[language]
     results = answer.results
     best = results[0]
     shown = answer.excerpt.text if answer.excerpt else opening(best.chunk.text)
     lines = []
     if best.chunk.lang != language:
-        lines.append(texts["other_language"])
-    lines.append(texts["about" if answer.follow_up else "intro"].format(title=best.chunk.title))
+        lines.append(text(language, "answer_other_language"))
+    lines.append(
+        text(language, "answer_about" if answer.follow_up else "answer_intro", title=best.chunk.title)
+    )
     lines.append(shown)
     if source_line:
-        lines.append(texts["source"].format(citation=citation_text(best)))
+        lines.append(text(language, "answer_source", citation=citation_text(best)))
     cited = [best]
     for other in results[1:]:
         if other.confident and other.family != best.family:
-            lines.append(texts["see_also"].format(title=other.chunk.title))
+            lines.append(text(language, "answer_see_also", title=other.chunk.title))
             cited.append(other)
             break
     excerpts = [opening(shown, 120)] + [opening(r.chunk.text, 120) for r in cited[1:]]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Dict
 
+from actions.texts import text
+
 
 def open_ticket_button(language: str) -> Dict[str, str]:
-    title = "Open an assistance ticket" if language == "en" else "开一张援助工单"
+    title = text(language, "open_ticket_button")
     return {"title": title, "payload": "/open_ticket"}
 
 
 def ask_something_else_button(language: str) -> Dict[str, str]:
-    title = "Ask something else" if language == "en" else "问其他问题"
+    title = text(language, "ask_something_else_button")
     return {"title": title, "payload": "/ask_something_else"}

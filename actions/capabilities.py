@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.language import conversation_language
+from actions.texts import text
 
 
 @dataclass(frozen=True)
@@ -101,18 +102,10 @@ CAPABILITIES: List[Capability] = [
     ),
 ]
 
-INTRO = {
-    "zh": "我是普陀区市场监管局知识产权保护服务的智能助手。我可以：",
-    "en": (
-        "I am the assistant of the IP protection service of the Putuo District Administration for "
-        "Market Regulation. I can:"
-    ),
-}
-
 
 def capabilities_message(language: str) -> Dict[str, Any]:
     """Build the message (text and buttons) listing every capability in ``language``."""
-    lines = [INTRO[language]]
+    lines = [text(language, "capabilities_intro")]
     lines += [f"{number}. {cap.text(language)}" for number, cap in enumerate(CAPABILITIES, 1)]
     buttons = [b for b in (cap.button(language) for cap in CAPABILITIES) if b]
     return {"text": "\n".join(lines), "buttons": buttons}

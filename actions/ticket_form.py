@@ -21,8 +21,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.language import conversation_language
 from actions.settings import get_settings
+from actions.texts import FIELD_LABELS, REQUEST_TYPE_LABELS, label, text
 from actions.ticket_status import STATUS_SLOTS
-from actions.ticket_texts import FIELD_LABELS, REQUEST_TYPE_LABELS, text
 from actions.tickets.store import NewTicket, store_from_env
 from actions.tickets.validators import (
     clean_description,
@@ -121,7 +121,7 @@ def summary(tracker: Tracker, language: str) -> str:
     request_type = tracker.get_slot("request_type")
     station = find(tracker.get_slot("workstation") or "")
     values = {
-        "request_type": REQUEST_TYPE_LABELS.get(request_type, {}).get(language, request_type),
+        "request_type": label(REQUEST_TYPE_LABELS, request_type, language),
         "company_name": tracker.get_slot("company_name"),
         "contact_person": tracker.get_slot("contact_person"),
         "contact": " / ".join(
@@ -133,8 +133,8 @@ def summary(tracker: Tracker, language: str) -> str:
     }
     for field, value in values.items():
         shown = value if value and value != SKIPPED else text(language, "not_given")
-        separator = "：" if language == "zh" else ": "
-        lines.append(f"- {FIELD_LABELS[field][language]}{separator}{shown}")
+        separator = text(language, "label_separator")
+        lines.append(f"- {label(FIELD_LABELS, field, language)}{separator}{shown}")
     lines.append(text(language, "summary_outro"))
     return "\n".join(lines)
 
@@ -291,11 +291,10 @@ class ActionAskTicketConfirm(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         language = conversation_language(tracker)
-        buttons = (
-            [{"title": "Submit", "payload": "yes"}, {"title": "Cancel", "payload": "/cancel"}]
-            if language == "en"
-            else [{"title": "确认提交", "payload": "确认"}, {"title": "取消", "payload": "/cancel"}]
-        )
+        buttons = [
+            {"title": text(language, "submit_button"), "payload": "yes" if language == "en" else "确认"},
+            {"title": text(language, "cancel_button"), "payload": "/cancel"},
+        ]
         dispatcher.utter_message(text=summary(tracker, language), buttons=buttons)
         return []
 

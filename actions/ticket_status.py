@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.language import conversation_language
-from actions.ticket_texts import REQUEST_TYPE_LABELS, STATUS_LABELS, text
+from actions.texts import REQUEST_TYPE_LABELS, STATUS_LABELS, label, text
 from actions.tickets.store import LOCAL_TIMEZONE, store_from_env
 from actions.tickets.validators import find_ticket_number
 
@@ -85,9 +85,9 @@ class ActionShowTicketStatus(Action):
                 language,
                 "status",
                 number=ticket.number,
-                type=REQUEST_TYPE_LABELS.get(ticket.request_type, {}).get(language, ticket.request_type),
-                status=STATUS_LABELS.get(ticket.status, {}).get(language, ticket.status),
-                updated=updated + (" (Beijing time)" if language == "en" else "（北京时间）"),
+                type=label(REQUEST_TYPE_LABELS, ticket.request_type, language),
+                status=label(STATUS_LABELS, ticket.status, language),
+                updated=updated + text(language, "beijing_time"),
             )
         ]
         notes = [e for e in ticket.events if e.kind == "note"]

@@ -11,16 +11,12 @@ from rasa_sdk.types import DomainDict
 
 from actions.buttons import open_ticket_button
 from actions.language import conversation_language
+from actions.texts import text
 from actions.ticket_form import reset_form
 from actions.workstations import find, load_directory, recommend
 
 # The "document" a follow-up of the workstation list leans on: no knowledge document is called so.
 DIRECTORY = "workstation-directory"
-
-EXAMPLE_NOTE = {
-    "zh": "注：标有“示例”的名称、地址、时间、电话和受理事项为示例信息，正式上线前由工作人员替换。",
-    "en": "Note: details marked as examples are placeholders that staff replace before going live.",
-}
 
 
 class ActionListWorkstations(Action):
@@ -30,14 +26,10 @@ class ActionListWorkstations(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         language = conversation_language(tracker)
         stations = load_directory()
-        intro = (
-            "我们的维权工作站和服务窗口："
-            if language == "zh"
-            else "Our rights-protection workstations and service desks:"
-        )
+        intro = text(language, "workstations_intro")
         blocks = [f"{n}. {s.describe(language)}" for n, s in enumerate(stations, 1)]
         if any(s.example for s in stations):
-            blocks.append(EXAMPLE_NOTE[language])
+            blocks.append(text(language, "example_note"))
         dispatcher.utter_message(text="\n\n".join([intro, *blocks]), buttons=[open_ticket_button(language)])
         dispatcher.utter_message(
             json_message={
@@ -73,16 +65,8 @@ class ActionHandoff(Action):
         station = find(tracker.get_slot("workstation") or "") or recommend(
             tracker.get_slot("request_type") or "other", language
         )
-        intro = (
-            "好的，请直接联系工作人员：" if language == "zh" else "Of course. You can reach the staff here:"
-        )
-        outro = (
-            "也可以开一张援助工单，工作人员会与您联系。"
-            if language == "zh"
-            else "You can also open an assistance ticket and the staff will contact you."
-        )
-        lines = [intro, station.describe(language), outro]
+        lines = [text(language, "handoff_intro"), station.describe(language), text(language, "handoff_outro")]
         if station.example:
-            lines.append(EXAMPLE_NOTE[language])
+            lines.append(text(language, "example_note"))
         dispatcher.utter_message(text="\n".join(lines), buttons=[open_ticket_button(language)])
         return reset_form()  # a form in progress was stopped by the rule; forget what it collected

@@ -13,7 +13,7 @@ from typing import Dict, List, Optional, Sequence
 
 import yaml
 
-from actions.ticket_texts import REQUEST_TYPE_LABELS
+from actions.texts import REQUEST_TYPE_LABELS, text
 
 REQUEST_TYPES = ("infringement_report", "mediation", "overseas_dispute", "trade_secret", "other")
 DIRECTORY_FILE = Path(__file__).resolve().parent / "data" / "workstations.yml"
@@ -39,10 +39,10 @@ class Workstation:
 
     def describe(self, language: str) -> str:
         """Name, address, hours, phone and services, one line each, with the example marker where due."""
-        marker = ("（示例）" if language == "zh" else " (example)") if self.example else ""
-        phone_label = "电话" if language == "zh" else "Phone"
-        services_label = "受理事项" if language == "zh" else "Services"
-        separator = "、" if language == "zh" else ", "
+        marker = text(language, "example_marker") if self.example else ""
+        phone_label = text(language, "phone_label")
+        services_label = text(language, "services_label")
+        separator = text(language, "list_separator")
         services = separator.join(REQUEST_TYPE_LABELS[s][language] for s in self.services)
         lines = [
             self.name[language],
