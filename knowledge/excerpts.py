@@ -27,8 +27,9 @@ MIN_UNITS = 4  # shorter "sentences" are labels, not answers
 
 # A sentence that cannot stand alone: it continues the one before it.
 DEPENDS_ON_PREVIOUS = re.compile(
-    r"^(?:(?:这|此|该|上述|其|但|但是|因此|同时|另外|此外|也|并且|而且|对此|为此)|"
-    r"(?:this|that|these|those|such|it|they|however|also|in addition|therefore|then|otherwise)\b)",
+    r"^(?:(?:这|此|该|上述|其|但|但是|因此|同时|另外|此外|也|并且|而且|对此|为此|换句话说|也就是说|换言之)|"
+    r"(?:this|that|these|those|such|it|they|however|also|in addition|therefore|then|otherwise|"
+    r"in other words|that is)\b)",
     re.IGNORECASE,
 )
 SEMICOLON_END = re.compile(r"[；;]$")

@@ -25,3 +25,19 @@ def test_opening_cuts_one_enormous_sentence() -> None:
     text = "这是一句非常长的话" * 100 + "。"
     short = opening(text, 40)
     assert short.endswith("…") and len(short) <= 41
+
+
+def test_a_sentence_that_continues_the_one_before_brings_it_along() -> None:
+    from knowledge.excerpts import Sentence, _with_context
+
+    for follower in (
+        "In other words, the company's own measures decide it.",
+        "This is why the agreement matters.",
+        "换句话说，企业自己的保密措施是条件之一。",
+        "也就是说，企业要先采取保密措施。",
+    ):
+        first = Sentence("A trade secret needs confidentiality measures.", 0, True)
+        second = Sentence(follower, 0, False)
+        assert _with_context([first, second], 1) == {0, 1}, follower
+    alone = Sentence("Companies should sign confidentiality agreements.", 0, False)
+    assert _with_context([first, alone], 1) == {1}
