@@ -418,12 +418,14 @@ class KnowledgeBase:
         self.reloads = 0
 
     @classmethod
-    def from_settings(cls, settings: KnowledgeSettings) -> KnowledgeBase:
+    def from_settings(cls, settings: KnowledgeSettings, embedder: Optional[Embedder] = None) -> KnowledgeBase:
+        """The base ``settings`` describe; ``embedder``: one already loaded (shared with a library)."""
         return cls(
             settings.index_dir,
             settings.embedding_model,
             confidence_model=settings.confidence_model,
             threads=settings.encode_threads,
+            embedder=embedder,
             engine=settings.embedding_engine,
             scope_model=settings.scope_model,
         )

@@ -31,8 +31,7 @@ def console_app(tmp_path: Path, corpus: Path, model_dir: str, embedder):  # noqa
         staff_secret_key="test-secret-" + "x" * 32,
     )
     tickets = TicketStore(f"sqlite:///{tmp_path / 'tickets.db'}")
-    app = create_app(settings, tickets)
-    app.state.console.library._embedder = embedder
+    app = create_app(settings, tickets, embedder)
     app.state.console.library.rebuild()
     accounts: Accounts = app.state.console.accounts
     for name, role in (("erin.editor", "editor"), ("hank.handler", "handler"), ("ada.admin", "admin")):

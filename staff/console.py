@@ -1,0 +1,87 @@
+"""What the console's pages work with: accounts, the knowledge library and its index, the ticket store.
+
+The services are built once per application (:func:`staff.app.create_app`); a test may pass its own ticket
+store and embedder.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Dict, Optional
+
+from starlette.requests import Request
+
+from actions.settings import Settings
+from actions.tickets.store import TicketStore, store_from_env
+from knowledge.embedding import Embedder
+from knowledge.library import KnowledgeLibrary, LibraryConfig
+from knowledge.search import KnowledgeBase
+from staff.accounts import Accounts
+
+
+class Console:
+    """What the pages work with: accounts, the knowledge library and its index, the ticket store."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        tickets: Optional[TicketStore] = None,
+        embedder: Optional[Embedder] = None,
+    ) -> None:
+        self.settings = settings
+        self.accounts = Accounts(settings.staff_database_url)
+        self.library = KnowledgeLibrary(LibraryConfig.from_settings(settings), embedder=embedder)
+        self._tickets = tickets
+        self._base: Optional[KnowledgeBase] = None
+        self.build_lock = threading.Lock()
+        self.build_state: Dict[str, Any] = {
+            "running": False,
+            "done": 0,
+            "total": 0,
+            "error": "",
+            "result": "",
+        }
+
+    @property
+    def tickets(self) -> TicketStore:
+        return self._tickets or store_from_env()
+
+    @property
+    def knowledge_base(self) -> KnowledgeBase:
+        if self._base is None:
+            # one model in memory for building and searching
+            self._base = KnowledgeBase.from_settings(self.settings, embedder=self.library.embedder)
+        return self._base
+
+    def start_rebuild(self, actor: str) -> bool:
+        """Rebuild the whole index in a background thread; False if a build is running already."""
+        if not self.build_lock.acquire(blocking=False):
+            return False
+        self.build_state.update(running=True, done=0, total=0, error="", result="")
+
+        def progress(done: int, total: int) -> None:
+            self.build_state.update(done=done, total=total)
+
+        def work() -> None:
+            try:
+                report = self.library.rebuild(full=True, progress=progress)
+                self.build_state["result"] = f"{report.total_chunks} chunks, {report.seconds:.0f} s"
+                self.accounts.audit(actor, "rebuild-index", report.build_id or "", self.build_state["result"])
+            except Exception as error:  # shown on the page; the previous index keeps serving
+                self.build_state["error"] = str(error)
+            finally:
+                self.build_state["running"] = False
+                self.build_lock.release()
+
+        threading.Thread(target=work, daemon=True).start()
+        return True
+
+
+def console(request: Request) -> Console:
+    """The application's console (its services)."""
+    return request.app.state.console
+
+
+def index_status(c: Console) -> Dict[str, Any]:
+    manifest = c.library.store.read_manifest()
+    return {"manifest": manifest, "pending": c.library.pending(manifest)}
