@@ -40,6 +40,7 @@ from bot.serve import (
     spawn,
     stop_process,
 )
+from bot.settings import inherited_environment
 from bot.webserver import content_security_policy
 
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
@@ -95,7 +96,7 @@ class Production:
 
     # --- environment: the only difference from the pilot --------------------------------------------
     def _base_env(self) -> Dict[str, str]:
-        env = dict(os.environ)
+        env = inherited_environment()
         env.update(offline_environment())
         env.update(
             {

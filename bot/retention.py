@@ -12,7 +12,6 @@ own database and are not touched. Run daily (cron or a systemd timer, see README
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -20,14 +19,13 @@ from typing import List, Optional
 
 import sqlalchemy as sa
 
+from bot.settings import get_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def tracker_url() -> str:
-    url = os.environ.get("RASA_TRACKER_URL", "")
-    if "://" in url:
-        return url
-    return f"sqlite:///{os.environ.get('RASA_TRACKER_DB') or ROOT / 'var' / 'rasa' / 'tracker.db'}"
+    return get_settings().tracker_url
 
 
 IDLE = "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"
@@ -59,7 +57,7 @@ def purge(url: str, days: float, dry_run: bool = False, now: Optional[float] = N
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--days", type=float, default=float(os.environ.get("RASA_RETENTION_DAYS", "180")))
+    parser.add_argument("--days", type=float, default=get_settings().retention_days)
     parser.add_argument("--url", default=None, help="tracker database URL (default: from the environment)")
     parser.add_argument("--dry-run", action="store_true", help="count, delete nothing")
     args = parser.parse_args(argv)

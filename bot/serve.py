@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from bot.settings import SettingError, get_settings, inherited_environment
+
 ROOT = Path(__file__).resolve().parent.parent
 RASA_VENV = ROOT / ".venv-rasa"
 ACTIONS_VENV = ROOT / ".venv-actions"
@@ -233,7 +235,7 @@ class Servers:
                 )
 
     def _env(self) -> Dict[str, str]:
-        env = dict(os.environ)
+        env = inherited_environment()
         env.update(offline_environment())
         env.update(
             {
@@ -352,33 +354,26 @@ class Servers:
         self.stop()
 
 
-def _int_env(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    try:
-        return int(value) if value else default
-    except ValueError:
-        raise StartError(f"{name} must be a port number, not {value!r}") from None
-
-
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     args = parser.parse_args(argv)
     try:
+        settings = get_settings()
         servers = Servers(
-            rasa_port=_int_env("RASA_PORT", 5005),
-            actions_port=_int_env("ACTIONS_PORT", 5055),
-            web_port=_int_env("WEB_PORT", 8080) or None,
-            staff_port=_int_env("STAFF_PORT", 8090) or None,
+            rasa_port=settings.rasa_port,
+            actions_port=settings.actions_port,
+            web_port=settings.web_port or None,
+            staff_port=settings.staff_port or None,
             model=args.model,
-            cors=os.environ.get("RASA_CORS") or None,
-            web_rasa_url=os.environ.get("WEB_RASA_URL") or None,
+            cors=settings.rasa_cors,
+            web_rasa_url=settings.web_rasa_url,
         )
         servers.check()
         print("==> starting the action server, the Rasa server and the chat page (about 20 s)...", flush=True)
         started = time.monotonic()
         servers.start()
-    except StartError as error:
+    except (StartError, SettingError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

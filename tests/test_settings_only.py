@@ -1,8 +1,5 @@
-"""Settings are read in one place per side: no module of the action server, the knowledge engine, the staff
-console, the benchmarks or the evaluation reads an environment variable but the two settings modules.
-
-(The Rasa side, ``bot/``, runs in the other venv and reads its own variables; not covered here yet.)
-"""
+"""Settings are read in one place per side: no module reads an environment variable but the settings
+modules (the knowledge engine's, the actions' that extends it, and the Rasa side's ``bot/settings.py``)."""
 
 from __future__ import annotations
 
@@ -10,8 +7,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("actions", "knowledge", "staff", "bench", "evaluation", "bilingual")
-SETTINGS_MODULES = {"knowledge/settings.py", "actions/settings.py"}
+PACKAGES = ("actions", "knowledge", "staff", "bench", "evaluation", "bilingual", "bot")
+SETTINGS_MODULES = {"knowledge/settings.py", "actions/settings.py", "bot/settings.py"}
 READS = re.compile(r"os\.environ\.get\(|os\.environ\[|os\.getenv\(|environ\.get\(")
 
 
@@ -61,3 +58,24 @@ def test_a_ticket_save_retry_as_long_as_rasas_wait_is_refused_at_start_up() -> N
         Settings.from_env({"ACTION_TIMEOUT_SECONDS": "10"})
     with pytest.raises(ValueError, match="ACTION_TIMEOUT_SECONDS must be a whole number"):
         Settings.from_env({"ACTION_TIMEOUT_SECONDS": "soon"})
+
+
+def test_the_rasa_sides_settings_read_their_variables_with_one_message_for_a_bad_value() -> None:
+    import pytest
+
+    from bot.settings import BotSettings, SettingError
+
+    settings = BotSettings.from_env(
+        {"RASA_PORT": "5006", "WEB_PORT": "0", "RATE_LIMIT_MESSAGES": "5", "ACTION_TIMEOUT_SECONDS": "15"}
+    )
+    assert (settings.rasa_port, settings.web_port, settings.rate_limit_messages) == (5006, 0, 5)
+    assert settings.action_timeout_seconds == 15.0
+    assert (
+        BotSettings.from_env({"RASA_TRACKER_URL": "postgresql://u@h/rasa"}).tracker_url
+        == "postgresql://u@h/rasa"
+    )
+    assert BotSettings.from_env({"RASA_TRACKER_DB": "/tmp/t.db"}).tracker_url == "sqlite:////tmp/t.db"
+    with pytest.raises(SettingError, match="RASA_PORT must be a whole number, not 'http'"):
+        BotSettings.from_env({"RASA_PORT": "http"})
+    with pytest.raises(SettingError, match="RATE_LIMIT_MESSAGES must be at least 1, not '0'"):
+        BotSettings.from_env({"RATE_LIMIT_MESSAGES": "0"})

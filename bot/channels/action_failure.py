@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from typing import Any
 
 from rasa.core.actions import action as rasa_action
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.exceptions import RasaException
+
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +32,7 @@ _installed = False
 
 
 def action_timeout() -> float:
-    try:
-        return max(1.0, float(os.environ.get("ACTION_TIMEOUT_SECONDS", "30")))
-    except ValueError:
-        return 30.0
+    return get_settings().action_timeout_seconds
 
 
 async def _apologise(output_channel: Any, nlg: Any, tracker: Any) -> None:

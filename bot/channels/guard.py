@@ -6,7 +6,6 @@ conversation state is read for a message that is turned away.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import unicodedata
@@ -14,6 +13,7 @@ from collections import deque
 from typing import Any, Deque, Dict, Mapping, Optional, Tuple
 
 from bot.components.language import detect_language
+from bot.settings import get_settings
 
 TEXTS = {
     "too_long": {
@@ -39,13 +39,6 @@ TEXTS = {
 }
 
 
-def _int_env(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, "") or default)
-    except ValueError:
-        return default
-
-
 def reply_language(text: str, metadata: Optional[Mapping[str, Any]] = None) -> str:
     return detect_language((text or "")[:500], metadata) or "zh"
 
@@ -67,10 +60,11 @@ class MessageGuard:
 
     @classmethod
     def from_env(cls) -> MessageGuard:
+        settings = get_settings()
         return cls(
-            max_chars=_int_env("MAX_MESSAGE_CHARS", 2000),
-            rate=_int_env("RATE_LIMIT_MESSAGES", 30),
-            per_seconds=float(_int_env("RATE_LIMIT_SECONDS", 60)),
+            max_chars=settings.max_message_chars,
+            rate=settings.rate_limit_messages,
+            per_seconds=settings.rate_limit_seconds,
         )
 
     def _too_fast(self, sender: str) -> bool:
