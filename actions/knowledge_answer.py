@@ -29,8 +29,8 @@ from actions.language import conversation_language
 from actions.settings import get_settings
 from bilingual import cjk_count, is_question, latin_word_count
 from knowledge.answering import Answer, Context
+from knowledge.base import KnowledgeBase
 from knowledge.errors import KnowledgeError
-from knowledge.search import KnowledgeBase
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from typing import Dict, List, Optional
 
 from evaluation.live import run_live
 from knowledge import eval_set
+from knowledge.base import KnowledgeBase
 from knowledge.eval_nlu import nlu_view
 from knowledge.evaluate import print_misses, print_summary, run, summarise
-from knowledge.search import KnowledgeBase
 from knowledge.settings import get_settings
 
 

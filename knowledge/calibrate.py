@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import AbstractSet, Dict, List, Optional, Sequence
 
 from knowledge import eval_set, scope
+from knowledge.base import KnowledgeBase
 from knowledge.confidence import MODEL_FILE, ConfidenceModel, fit
 from knowledge.eval_nlu import nlu_view
 from knowledge.eval_set import Question
 from knowledge.evaluate import print_summary, run, summarise
 from knowledge.followup import with_context
-from knowledge.search import HybridSearcher, KnowledgeBase
+from knowledge.search import HybridSearcher
 from knowledge.settings import PROJECT_ROOT
 
 NLU_DATA = PROJECT_ROOT / "bot" / "data" / "nlu"

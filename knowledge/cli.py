@@ -139,7 +139,7 @@ def cmd_rebuild(library: KnowledgeLibrary, args: argparse.Namespace) -> int:
 
 
 def cmd_search(library: KnowledgeLibrary, args: argparse.Namespace) -> int:
-    from knowledge.search import KnowledgeBase
+    from knowledge.base import KnowledgeBase
     from knowledge.settings import get_settings
 
     settings = get_settings()

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import AbstractSet, Callable, Dict, List, Optional, Sequence
 
 from knowledge import eval_set
+from knowledge.base import KnowledgeBase
 from knowledge.eval_set import Conversation, Question
-from knowledge.search import KnowledgeBase
 
 
 @dataclass

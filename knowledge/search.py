@@ -1,42 +1,30 @@
-"""Hybrid search: dense (faiss) and lexical (BM25) rankings fused by reciprocal rank fusion, language-gated.
+"""Hybrid search over one index build: dense (faiss) and lexical (BM25) rankings fused by reciprocal rank
+fusion, language-gated, each passage given the calibrated probability that its document answers.
 
-:class:`KnowledgeBase` is what the action server and the CLI use: it loads the current index lazily, notices
-a new build (the ``current`` link moved) before each search and reloads, so staff changes are live without a
-restart. Query encoding is CPU work; async callers run :meth:`KnowledgeBase.search` in a thread.
+The live base that loads and reloads builds is :class:`knowledge.base.KnowledgeBase`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from knowledge.settings import KnowledgeSettings
-
 import html
 import logging
-import math
 import re
-import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
 from bilingual import EN, text_language
 from knowledge.answer_types import asks_about_money, states_money
-from knowledge.chunking import Chunk, text_units
-from knowledge.confidence import MODEL_FILE, ConfidenceModel
+from knowledge.chunking import Chunk
+from knowledge.confidence import ConfidenceModel
 from knowledge.embedding import Embedder
-from knowledge.errors import IndexUnavailableError
 from knowledge.lexical import LexicalIndex, query_words
 from knowledge.question_keys import KeyIndex
-from knowledge.scope import MODEL_FILE as SCOPE_MODEL_FILE
-from knowledge.scope import PROBES as SCOPE_PROBES
 from knowledge.scope import ScopeModel
-from knowledge.scope import load as load_scope
+from knowledge.signals import QuerySignals, scope_log_odds
 from knowledge.spelling import Speller
-from knowledge.store import Build, IndexStore, model_fingerprint
+from knowledge.store import Build
 
 logger = logging.getLogger(__name__)
 
@@ -270,7 +258,7 @@ class HybridSearcher:
             if row not in cosine:  # found by words only: score it densely too
                 cosine[row] = float(self.build.embeddings[row] @ vector)
                 relevance[row] = cosine[row] - background[self.build.chunks[row].lang]
-        signals = _QuerySignals.of(
+        signals = QuerySignals.of(
             self.build.chunks,
             dense_ranked,
             lexical_ranked,
@@ -334,150 +322,3 @@ class HybridSearcher:
                     unique.append(result)
             results = unique
         return results[:k], vector
-
-
-def scope_log_odds(model: Optional[ScopeModel], vector: np.ndarray) -> Optional[float]:
-    """The scope classifier's log-odds that the question is about the plan, bounded (None: no model)."""
-    if model is None:
-        return None
-    p = min(max(model.probability(vector), 1e-4), 1 - 1e-4)
-    return math.log(p / (1 - p))
-
-
-@dataclass(frozen=True)
-class _QuerySignals:
-    """What the confidence features need to know about the whole ranking of one question."""
-
-    dense_first: Optional[str]
-    lexical_first: Optional[str]
-    best_relevance: Dict[str, float]  # per document family
-    query_units: float
-    best_sentence: Dict[str, float]  # per document family
-
-    @classmethod
-    def of(cls, chunks, dense_ranked, lexical_ranked, relevance, query, best_sentence) -> _QuerySignals:  # noqa: ANN001
-        def family(row: int) -> str:
-            return chunks[row].translation_of or chunks[row].doc_id
-
-        best: Dict[str, float] = {}
-        for row, value in relevance.items():
-            best[family(row)] = max(best.get(family(row), -1.0), value)
-        return cls(
-            family(dense_ranked[0]) if dense_ranked else None,
-            family(lexical_ranked[0].row) if lexical_ranked else None,
-            best,
-            text_units(query),
-            best_sentence,
-        )
-
-    def features(
-        self, chunk: Chunk, lang: str, cosine: float, relevance: float, coverage: float, bm25: float
-    ) -> Dict[str, float]:
-        family = chunk.translation_of or chunk.doc_id
-        others = [value for name, value in self.best_relevance.items() if name != family]
-        sentence = self.best_sentence.get(family, relevance)
-        other_sentences = [value for name, value in self.best_sentence.items() if name != family]
-        return {
-            "sentence": sentence,
-            "sentence_gap": sentence - max(other_sentences, default=sentence),
-            "cosine": cosine,
-            "relevance": relevance,
-            "relevance_gap": self.best_relevance.get(family, relevance) - max(others, default=0.0),
-            "coverage": coverage,
-            "bm25": math.log1p(max(0.0, bm25)),
-            "dense_first": float(self.dense_first == family),
-            "lexical_first": float(self.lexical_first == family),
-            "agreement": float(self.dense_first == self.lexical_first == family),
-            "query_units": math.log1p(self.query_units),
-        }
-
-
-class KnowledgeBase:
-    """The live knowledge base of a process: lazy loading, reload on a new build, thread-safe."""
-
-    def __init__(
-        self,
-        index_dir,  # noqa: ANN001 - str or Path
-        embedding_model: str,
-        confidence_model: Optional[Path] = MODEL_FILE,
-        threads: int = 2,
-        embedder: Optional[Embedder] = None,
-        engine: str = "auto",
-        scope_model: Optional[Path] = SCOPE_MODEL_FILE,
-    ) -> None:
-        self.store = IndexStore(index_dir)
-        self.embedding_model = embedding_model
-        # None: the unfitted prior (only ``make calibrate`` starts from it)
-        self.confidence = (
-            ConfidenceModel.load(confidence_model) if confidence_model else ConfidenceModel.prior()
-        )
-        self.embedder = embedder or Embedder(embedding_model, threads=threads, engine=engine)
-        self.scope_model = scope_model
-        self._searcher: Optional[HybridSearcher] = None
-        self._lock = threading.Lock()
-        self.reloads = 0
-
-    @classmethod
-    def from_settings(cls, settings: KnowledgeSettings, embedder: Optional[Embedder] = None) -> KnowledgeBase:
-        """The base ``settings`` describe; ``embedder``: one already loaded (shared with a library)."""
-        return cls(
-            settings.index_dir,
-            settings.embedding_model,
-            confidence_model=settings.confidence_model,
-            threads=settings.encode_threads,
-            embedder=embedder,
-            engine=settings.embedding_engine,
-            scope_model=settings.scope_model,
-        )
-
-    def searcher(self) -> HybridSearcher:
-        current = self.store.current_build_id()
-        if current is None:
-            raise IndexUnavailableError(
-                f"no knowledge index in {self.store.index_dir}: run 'python -m knowledge rebuild'"
-            )
-        searcher = self._searcher
-        if searcher is not None and searcher.build.build_id == current:
-            return searcher
-        with self._lock:
-            if self._searcher is None or self._searcher.build.build_id != current:
-                build = self.store.load(current)
-                if build.manifest.get("model_fingerprint") != model_fingerprint(self.embedding_model):
-                    raise IndexUnavailableError(
-                        f"the knowledge index was built with {build.manifest.get('model')}, not "
-                        f"{self.embedding_model}: run 'python -m knowledge rebuild'"
-                    )
-                scope = load_scope(self.scope_model, self.embedder.encode_queries(SCOPE_PROBES))
-                if scope is None and self.scope_model is not None:
-                    logger.warning(
-                        "no usable scope classifier at %s (run 'make calibrate'): its signal is neutral",
-                        self.scope_model,
-                    )
-                self._searcher = HybridSearcher(build, self.embedder, self.confidence, scope)
-                self.reloads += 1
-                logger.info(
-                    "knowledge index %s loaded: %d documents, %d chunks",
-                    current,
-                    build.manifest["counts"]["documents"],
-                    build.manifest["counts"]["chunks"],
-                )
-            return self._searcher
-
-    def search(
-        self, query: str, lang: Optional[str] = None, k: int = 3, nlu_policy: Optional[float] = None
-    ) -> List[SearchResult]:
-        return self.searcher().search(query, lang=lang, k=k, nlu_policy=nlu_policy)
-
-    def answer(  # noqa: ANN201
-        self,
-        text: str,
-        lang: str,
-        context=None,  # noqa: ANN001
-        k: int = 3,
-        nlu_policy: Optional[float] = None,
-        nlu_declined: bool = False,
-    ):
-        """:func:`knowledge.answering.answer` on the current build (an ``Answer``)."""
-        from knowledge.answering import answer
-
-        return answer(self.searcher(), text, lang, context, k, nlu_policy, nlu_declined)

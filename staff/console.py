@@ -13,9 +13,9 @@ from starlette.requests import Request
 
 from actions.settings import Settings
 from actions.tickets.store import TicketStore, store_from_env
+from knowledge.base import KnowledgeBase
 from knowledge.embedding import Embedder
 from knowledge.library import KnowledgeLibrary, LibraryConfig
-from knowledge.search import KnowledgeBase
 from staff.accounts import Accounts
 
 

@@ -11,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge_answer
 from actions.knowledge_answer import ActionAnswerFromKnowledge, looks_like_a_question
+from knowledge.base import KnowledgeBase
 from knowledge.library import KnowledgeLibrary, LibraryConfig
-from knowledge.search import KnowledgeBase
 from tests.actions.conftest import make_tracker
 from tests.knowledge.conftest import write_doc
 

@@ -9,12 +9,13 @@ import pytest
 
 from knowledge import excerpts
 from knowledge.answering import Context
+from knowledge.base import KnowledgeBase
 from knowledge.chunking import chunk_document
 from knowledge.documents import load_documents
 from knowledge.excerpts import is_boilerplate
 from knowledge.followup import is_follow_up_candidate
 from knowledge.library import KnowledgeLibrary, LibraryConfig
-from knowledge.search import KnowledgeBase, clean_query
+from knowledge.search import clean_query
 from tests.knowledge.conftest import write_doc
 
 pytestmark = pytest.mark.slow

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.base import KnowledgeBase
 from knowledge.errors import IndexUnavailableError
 from knowledge.library import KnowledgeLibrary, LibraryConfig
-from knowledge.search import KnowledgeBase
 from knowledge.store import IndexStore
 from tests.knowledge.conftest import write_doc
 

@@ -1,0 +1,117 @@
+"""The live knowledge base of a process: the current index build, loaded lazily and reloaded when it changes.
+
+:class:`KnowledgeBase` is what the action server, the console and the CLI use: before each search it checks
+the ``current`` link and reloads a new build, so staff changes are live without a restart. Query encoding
+is CPU work; async callers run its methods in a thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, List, Optional
+
+from knowledge.answering import Answer, Context, answer
+from knowledge.confidence import MODEL_FILE, ConfidenceModel
+from knowledge.embedding import Embedder
+from knowledge.errors import IndexUnavailableError
+from knowledge.scope import MODEL_FILE as SCOPE_MODEL_FILE
+from knowledge.scope import PROBES as SCOPE_PROBES
+from knowledge.scope import load as load_scope
+from knowledge.search import HybridSearcher, SearchResult
+from knowledge.store import IndexStore, model_fingerprint
+
+if TYPE_CHECKING:
+    from knowledge.settings import KnowledgeSettings
+
+logger = logging.getLogger(__name__)
+
+
+class KnowledgeBase:
+    """The live knowledge base of a process: lazy loading, reload on a new build, thread-safe."""
+
+    def __init__(
+        self,
+        index_dir,  # noqa: ANN001 - str or Path
+        embedding_model: str,
+        confidence_model: Optional[Path] = MODEL_FILE,
+        threads: int = 2,
+        embedder: Optional[Embedder] = None,
+        engine: str = "auto",
+        scope_model: Optional[Path] = SCOPE_MODEL_FILE,
+    ) -> None:
+        self.store = IndexStore(index_dir)
+        self.embedding_model = embedding_model
+        # None: the unfitted prior (only ``make calibrate`` starts from it)
+        self.confidence = (
+            ConfidenceModel.load(confidence_model) if confidence_model else ConfidenceModel.prior()
+        )
+        self.embedder = embedder or Embedder(embedding_model, threads=threads, engine=engine)
+        self.scope_model = scope_model
+        self._searcher: Optional[HybridSearcher] = None
+        self._lock = threading.Lock()
+        self.reloads = 0
+
+    @classmethod
+    def from_settings(cls, settings: KnowledgeSettings, embedder: Optional[Embedder] = None) -> KnowledgeBase:
+        """The base ``settings`` describe; ``embedder``: one already loaded (shared with a library)."""
+        return cls(
+            settings.index_dir,
+            settings.embedding_model,
+            confidence_model=settings.confidence_model,
+            threads=settings.encode_threads,
+            embedder=embedder,
+            engine=settings.embedding_engine,
+            scope_model=settings.scope_model,
+        )
+
+    def searcher(self) -> HybridSearcher:
+        current = self.store.current_build_id()
+        if current is None:
+            raise IndexUnavailableError(
+                f"no knowledge index in {self.store.index_dir}: run 'python -m knowledge rebuild'"
+            )
+        searcher = self._searcher
+        if searcher is not None and searcher.build.build_id == current:
+            return searcher
+        with self._lock:
+            if self._searcher is None or self._searcher.build.build_id != current:
+                build = self.store.load(current)
+                if build.manifest.get("model_fingerprint") != model_fingerprint(self.embedding_model):
+                    raise IndexUnavailableError(
+                        f"the knowledge index was built with {build.manifest.get('model')}, not "
+                        f"{self.embedding_model}: run 'python -m knowledge rebuild'"
+                    )
+                scope = load_scope(self.scope_model, self.embedder.encode_queries(SCOPE_PROBES))
+                if scope is None and self.scope_model is not None:
+                    logger.warning(
+                        "no usable scope classifier at %s (run 'make calibrate'): its signal is neutral",
+                        self.scope_model,
+                    )
+                self._searcher = HybridSearcher(build, self.embedder, self.confidence, scope)
+                self.reloads += 1
+                logger.info(
+                    "knowledge index %s loaded: %d documents, %d chunks",
+                    current,
+                    build.manifest["counts"]["documents"],
+                    build.manifest["counts"]["chunks"],
+                )
+            return self._searcher
+
+    def search(
+        self, query: str, lang: Optional[str] = None, k: int = 3, nlu_policy: Optional[float] = None
+    ) -> List[SearchResult]:
+        return self.searcher().search(query, lang=lang, k=k, nlu_policy=nlu_policy)
+
+    def answer(
+        self,
+        text: str,
+        lang: str,
+        context: Optional[Context] = None,
+        k: int = 3,
+        nlu_policy: Optional[float] = None,
+        nlu_declined: bool = False,
+    ) -> Answer:
+        """:func:`knowledge.answering.answer` on the current build."""
+        return answer(self.searcher(), text, lang, context, k, nlu_policy, nlu_declined)
