@@ -79,3 +79,18 @@ def test_the_rasa_sides_settings_read_their_variables_with_one_message_for_a_bad
         BotSettings.from_env({"RASA_PORT": "http"})
     with pytest.raises(SettingError, match="RATE_LIMIT_MESSAGES must be at least 1, not '0'"):
         BotSettings.from_env({"RATE_LIMIT_MESSAGES": "0"})
+
+
+def test_every_variable_the_settings_read_is_documented_in_the_readme() -> None:
+    reads = re.compile(
+        r'(?:env\.get|env_int|env_path|env_choice|env_flag|_number)\((?:env, )?"([A-Z][A-Z0-9_]+)"'
+    )
+    names = {
+        name
+        for module in SETTINGS_MODULES
+        for name in reads.findall((ROOT / module).read_text(encoding="utf-8"))
+    }
+    assert len(names) > 25
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    configuration = readme[readme.index("## Configuration") : readme.index("## Troubleshooting")]
+    assert sorted(name for name in names if f"`{name}`" not in configuration) == []
