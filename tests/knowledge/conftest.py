@@ -8,8 +8,8 @@ from typing import Dict
 
 import pytest
 
-from actions.settings import get_settings
 from knowledge.embedding import Embedder
+from knowledge.settings import get_settings
 
 MODEL_DIR = get_settings().default_model_dir
 
