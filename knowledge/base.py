@@ -18,6 +18,7 @@ from knowledge.embedding import Embedder
 from knowledge.errors import IndexUnavailableError
 from knowledge.scope import MODEL_FILE as SCOPE_MODEL_FILE
 from knowledge.scope import PROBES as SCOPE_PROBES
+from knowledge.scope import ScopeModel
 from knowledge.scope import load as load_scope
 from knowledge.search import HybridSearcher, SearchResult
 from knowledge.store import IndexStore, model_fingerprint
@@ -49,6 +50,8 @@ class KnowledgeBase:
         )
         self.embedder = embedder or Embedder(embedding_model, threads=threads, engine=engine)
         self.scope_model = scope_model
+        self._scope: Optional[ScopeModel] = None
+        self._scope_loaded = False
         self._searcher: Optional[HybridSearcher] = None
         self._lock = threading.Lock()
         self.reloads = 0
@@ -83,13 +86,7 @@ class KnowledgeBase:
                         f"the knowledge index was built with {build.manifest.get('model')}, not "
                         f"{self.embedding_model}: run 'python -m knowledge rebuild'"
                     )
-                scope = load_scope(self.scope_model, self.embedder.encode_queries(SCOPE_PROBES))
-                if scope is None and self.scope_model is not None:
-                    logger.warning(
-                        "no usable scope classifier at %s (run 'make calibrate'): its signal is neutral",
-                        self.scope_model,
-                    )
-                self._searcher = HybridSearcher(build, self.embedder, self.confidence, scope)
+                self._searcher = HybridSearcher(build, self.embedder, self.confidence, self.scope())
                 self.reloads += 1
                 logger.info(
                     "knowledge index %s loaded: %d documents, %d chunks",
@@ -98,6 +95,24 @@ class KnowledgeBase:
                     build.manifest["counts"]["chunks"],
                 )
             return self._searcher
+
+    def scope(self) -> Optional[ScopeModel]:
+        """The scope classifier, read once (it does not change with index builds); None: neutral."""
+        if not self._scope_loaded:
+            self._scope = load_scope(self.scope_model, self.embedder.encode_queries(SCOPE_PROBES))
+            self._scope_loaded = True
+            if self._scope is None and self.scope_model is not None:
+                logger.warning(
+                    "no usable scope classifier at %s (run 'make calibrate'): its signal is neutral",
+                    self.scope_model,
+                )
+        return self._scope
+
+    def use_scope(self, model: ScopeModel) -> None:
+        """Search with ``model`` from now on (``make calibrate`` fits one)."""
+        self._scope, self._scope_loaded = model, True
+        if self._searcher is not None:
+            self._searcher.scope = model
 
     def search(
         self, query: str, lang: Optional[str] = None, k: int = 3, nlu_policy: Optional[float] = None

@@ -113,7 +113,7 @@ def fit_scope(base: KnowledgeBase, out: Path, nlu_data: Path = NLU_DATA) -> scop
     labels = [1] * len(in_scope) + [0] * len(out_of_scope)
     model = scope.fit(vectors, labels, base.embedder.encode_queries(scope.PROBES))
     model.save(out)
-    base.searcher().scope = model
+    base.use_scope(model)
     print(f"scope classifier: {len(in_scope)} in scope, {len(out_of_scope)} out of scope -> {out}")
     return model
 

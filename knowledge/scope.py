@@ -34,16 +34,19 @@ _ANNOTATION = re.compile(r"\[([^\]]*)\](?:\{[^}]*\}|\([^)]*\))")  # Rasa's [text
 
 @dataclass(frozen=True)
 class ScopeModel:
-    """``p(in scope) = sigmoid(bias + weights · query_vector)``, for the embedding model ``fingerprint``."""
+    """``p(in scope) = sigmoid(bias + weights · query_vector)``, for the embedding model that encodes
+    :data:`PROBES` as ``probes``."""
 
     weights: np.ndarray
     bias: float
     probes: np.ndarray  # the query vectors of PROBES under the embedding model it was fitted for
     trained_on: Dict
 
+    def log_odds(self, vector: np.ndarray) -> float:
+        return float(self.bias + self.weights @ vector)
+
     def probability(self, vector: np.ndarray) -> float:
-        z = float(self.bias + self.weights @ vector)
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, self.log_odds(vector)))))
 
     def to_dict(self) -> Dict:
         return {

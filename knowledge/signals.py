@@ -11,13 +11,15 @@ import numpy as np
 from knowledge.chunking import Chunk, text_units
 from knowledge.scope import ScopeModel
 
+# The log-odds of p = 1e-4 and 1 - 1e-4: beyond them a question is as sure as it gets.
+SCOPE_BOUND = math.log((1 - 1e-4) / 1e-4)
+
 
 def scope_log_odds(model: Optional[ScopeModel], vector: np.ndarray) -> Optional[float]:
     """The scope classifier's log-odds that the question is about the plan, bounded (None: no model)."""
     if model is None:
         return None
-    p = min(max(model.probability(vector), 1e-4), 1 - 1e-4)
-    return math.log(p / (1 - p))
+    return max(-SCOPE_BOUND, min(SCOPE_BOUND, model.log_odds(vector)))
 
 
 @dataclass(frozen=True)
