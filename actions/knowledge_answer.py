@@ -102,6 +102,18 @@ def offer_buttons(language: str) -> List[Dict[str, str]]:
     return [open_ticket_button(language), ask_something_else_button(language)]
 
 
+def no_answer(
+    dispatcher: CollectingDispatcher, language: str, declined: bool, response: str
+) -> List[Dict[Text, Any]]:
+    """No passage for the user: a message the NLU declined keeps its polite decline; any other gets
+    ``response`` ("not covered", "temporarily unavailable") and the usual offers."""
+    if declined:
+        dispatcher.utter_message(response="utter_out_of_scope")
+    else:
+        dispatcher.utter_message(response=response, buttons=offer_buttons(language))
+    return []
+
+
 class ActionAnswerFromKnowledge(Action):
     """Search the policy knowledge base in the user's language and answer with citations."""
 
@@ -131,13 +143,7 @@ class ActionAnswerFromKnowledge(Action):
                 logger.error("knowledge base unavailable: %s", error)
             else:
                 logger.exception("knowledge search failed")
-            if declined:  # the NLU's decline stands
-                dispatcher.utter_message(response="utter_out_of_scope")
-            else:
-                dispatcher.utter_message(
-                    response="utter_knowledge_unavailable", buttons=offer_buttons(language)
-                )
-            return []
+            return no_answer(dispatcher, language, declined, "utter_knowledge_unavailable")
         logger.info(
             "knowledge search lang=%s intent=%s follow_up=%s results=%s",
             language,
@@ -145,12 +151,8 @@ class ActionAnswerFromKnowledge(Action):
             answer.follow_up,
             [(r.chunk.chunk_id, round(r.probability, 3), r.confident) for r in answer.results],
         )
-        if not answer.confident and declined:
-            dispatcher.utter_message(response="utter_out_of_scope")
-            return []
         if not answer.confident:
-            dispatcher.utter_message(response="utter_knowledge_not_found", buttons=offer_buttons(language))
-            return []
+            return no_answer(dispatcher, language, declined, "utter_knowledge_not_found")
         composed = compose_answer(answer, language, source_line=not renders_citations(tracker))
         # Text, buttons and citations travel as one bot message, so no client can show one without the other.
         dispatcher.utter_message(

@@ -13,7 +13,7 @@ from typing import Dict, List, Optional, Sequence
 
 import yaml
 
-from actions.texts import REQUEST_TYPE_LABELS, text
+from actions.texts import REQUEST_TYPE_LABELS, label, text
 
 REQUEST_TYPES = ("infringement_report", "mediation", "overseas_dispute", "trade_secret", "other")
 DIRECTORY_FILE = Path(__file__).resolve().parent / "data" / "workstations.yml"
@@ -43,7 +43,7 @@ class Workstation:
         phone_label = text(language, "phone_label")
         services_label = text(language, "services_label")
         separator = text(language, "list_separator")
-        services = separator.join(REQUEST_TYPE_LABELS[s][language] for s in self.services)
+        services = separator.join(label(REQUEST_TYPE_LABELS, s, language) for s in self.services)
         lines = [
             self.name[language],
             self.address[language],

@@ -84,8 +84,3 @@ class KeyIndex:
         best = np.full(len(self.families), -np.inf, dtype=np.float32)
         np.maximum.at(best, self.owners, relevance)
         return KeyMatches({family: float(value) for family, value in zip(self.families, best, strict=True)})
-
-
-def match(keys: Sequence[QuestionKey], vectors: Optional[np.ndarray], query_vector: np.ndarray) -> KeyMatches:
-    """:meth:`KeyIndex.match` for a one-off comparison."""
-    return KeyIndex(keys, vectors).match(query_vector)

@@ -9,7 +9,7 @@ import pytest
 from knowledge.documents import parse_document
 from knowledge.errors import DocumentError
 from knowledge.library import KnowledgeLibrary, LibraryConfig
-from knowledge.question_keys import keys_of, match
+from knowledge.question_keys import KeyIndex, keys_of
 from tests.knowledge.conftest import write_doc
 
 QUESTIONS = """questions:
@@ -91,7 +91,9 @@ def test_the_build_keeps_the_keys_and_a_question_matches_its_document_best(
     assert len(build.question_keys) == len(build.question_vectors) == 7
     assert library.store.read_manifest()["counts"]["question_keys"] == 7
     for question, family in (("卖假货的去哪里投诉", "report"), ("离职员工拿走了客户资料", "secrets")):
-        found = match(build.question_keys, build.question_vectors, embedder.encode_queries([question])[0])
+        found = KeyIndex(build.question_keys, build.question_vectors).match(
+            embedder.encode_queries([question])[0]
+        )
         assert found.gap(family) > 0, (question, found.best)
     # A later build without a change of questions reuses their vectors: the same keys, the same vectors.
     write_doc(
