@@ -10,13 +10,15 @@ ranking loses it and the embedding drifts. Two careful corrections, towards the 
 - English: a word of seven letters or more that no passage contains in any form (its stem is unknown), one
   edit (insertion, deletion, substitution, swap of neighbours) away from exactly one word of the glossary's
   terms, becomes that word ("mediaton" → "mediation", "counterfiet" → "counterfeit"). Only domain terms
-  are targets: "counts" never becomes "courts", "police" never "policy".
+  are targets: "counts" never becomes "courts", "police" never "policy". Of two such words, the one the
+  passages use far more is taken ("mediaton" → "mediation", not "mediator").
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional
 
@@ -30,6 +32,8 @@ ZH_CONFUSED: Dict[str, str] = {"调节": "调解"}
 _EN_WORD = re.compile(r"[A-Za-z]+")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 MIN_EN_LENGTH = 7
+# Between two terms one edit away, the passages' usual word wins when it is at least this many times as common.
+DOMINANT_SHARE = 3
 
 
 def _pinyin(text: str) -> str:
@@ -114,7 +118,8 @@ class EnglishSpeller:
     """Corrects English words towards the glossary's terms (see the module's docstring)."""
 
     def __init__(self, passage_words: Iterable[str]) -> None:
-        words = {w.lower() for w in passage_words}
+        self.counts = Counter(w.lower() for w in passage_words)
+        words = set(self.counts)
         terms = {w for term in english_terms() for w in _EN_WORD.findall(term.lower())}
         self.known_words = frozenset(w for w in words | terms if len(w) >= 6)
         self.known_stems = frozenset(_stem(w) for w in words) | frozenset(EN_STOP)
@@ -132,7 +137,12 @@ class EnglishSpeller:
             return None  # a known word and a suffix ("infringers", "israeli"): a form, not a typing mistake
         # The first letter is rarely the mistyped one, and keeps names apart ("hangzhou" is not "changzhou").
         candidates = {c for c in _one_edit(lowered) if c in self.targets and c[0] == lowered[0]}
-        return candidates.pop() if len(candidates) == 1 else None
+        if len(candidates) <= 1:
+            return candidates.pop() if candidates else None
+        # Two terms one edit away ("mediaton": mediation, mediator): the one the passages use far more.
+        ranked = sorted(candidates, key=lambda c: self.counts[c], reverse=True)
+        first, second = self.counts[ranked[0]], self.counts[ranked[1]]
+        return ranked[0] if first >= DOMINANT_SHARE * max(second, 1) else None
 
     def correct(self, text: str) -> str:
         return _EN_WORD.sub(lambda m: self.correct_word(m.group()) or m.group(), text)

@@ -64,3 +64,10 @@ def test_place_names_abroad_stand_for_overseas_matters() -> None:
     assert broader_terms("got an IP complaint at a trade fair in las vegas") == ["海外 境外 overseas"]
     assert broader_terms("商标侵权去哪里投诉") == []
     assert broader_terms("the campus is near us") == []  # "us" is not the USA
+
+
+def test_of_two_terms_one_edit_away_the_one_the_passages_use_far_more_wins() -> None:
+    usual = EnglishSpeller(["mediation"] * 6 + ["mediator"])
+    assert usual.correct("how long does mediaton take") == "how long does mediation take"
+    even = EnglishSpeller(["mediation", "mediation", "mediator"])
+    assert even.correct("how long does mediaton take") == "how long does mediaton take"  # no clear winner
