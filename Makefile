@@ -92,10 +92,10 @@ web:
 	@$(MAKE) --no-print-directory $(WEB_BUNDLE)
 
 run: build
-	@python3 -m bot.serve
+	@python3 -m bot.launch.pilot
 
 run-prod: build system-deps
-	@python3 -m bot.production
+	@python3 -m bot.launch.production
 
 # The long tier: faults, hostile input and load against the production shape. CI runs it after `make test`.
 RELIABILITY_TESTS := tests/reliability tests/e2e/test_hostile_input.py tests/e2e/test_action_server_down.py \

@@ -1,7 +1,8 @@
 """The settings of the action server and the staff tools, read from environment variables.
 
 Rasa's own settings live in ``config.yml`` and ``bot/endpoints.yml``; the knowledge engine's in
-``knowledge/settings.py``, which these extend, so a deployment changes environment variables, not code.
+``knowledge/settings.py`` and the ticket domain's in ``tickets/settings.py``, which these extend, so a
+deployment changes environment variables, not code.
 Tests build a :class:`Settings` of their own.
 """
 
@@ -16,11 +17,11 @@ from knowledge.settings import (
     DEFAULT_VAR_DIR,
     PROJECT_ROOT,
     KnowledgeSettings,
-    bad_value,
     env_choice,
     env_flag,
     env_int,
 )
+from tickets.settings import TicketSettings
 
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
@@ -28,19 +29,13 @@ __all__ = ["DEFAULT_VAR_DIR", "PROJECT_ROOT", "Settings", "get_settings"]
 
 
 @dataclass(frozen=True)
-class Settings(KnowledgeSettings):
+class Settings(KnowledgeSettings, TicketSettings):
     """Deployment settings; every field has an environment variable (see README, Configuration). The
-    knowledge engine's own (``knowledge/settings.py``) come first, read by the same parsers."""
+    knowledge engine's and the ticket domain's own come first, read by the same parsers."""
 
     default_language: str = "zh"
     log_level: str = "INFO"  # of our loggers in the action server
     actions_host: str = "0.0.0.0"  # where the action server listens (SANIC_HOST)
-    tickets_database_url: str = ""  # default: an SQLite file under var_dir
-    # A ticket save rides out a lost database connection this long; it must end before Rasa stops waiting
-    # for the action (ACTION_TIMEOUT_SECONDS, read by Rasa's side too), or a user told "nothing was saved"
-    # could still get a ticket saved.
-    ticket_save_retry_seconds: int = 10
-    action_timeout_seconds: int = 30
     # Staff console
     staff_host: str = "127.0.0.1"
     staff_port: int = 8090
@@ -51,27 +46,16 @@ class Settings(KnowledgeSettings):
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> Settings:
         env = os.environ if env is None else env
-        knowledge = KnowledgeSettings.from_env(env)
-        retry = env_int(env, "TICKET_SAVE_RETRY_SECONDS", 10)
-        timeout = env_int(env, "ACTION_TIMEOUT_SECONDS", 30)
-        if not 0 <= retry < timeout:
-            raise bad_value(
-                "TICKET_SAVE_RETRY_SECONDS",
-                str(retry),
-                f"at least 0 and below ACTION_TIMEOUT_SECONDS ({timeout})",
-            )
+        knowledge, tickets = KnowledgeSettings.from_env(env), TicketSettings.from_env(env)
         default_language = env.get("ASSISTANT_DEFAULT_LANGUAGE", "zh")
         if default_language not in ("zh", "en"):
             default_language = "zh"
         return cls(
             **{f.name: getattr(knowledge, f.name) for f in dataclasses.fields(KnowledgeSettings)},
+            **{f.name: getattr(tickets, f.name) for f in dataclasses.fields(TicketSettings)},
             default_language=default_language,
             log_level=env_choice(env, "ASSISTANT_LOG_LEVEL", LOG_LEVELS, "info").upper(),
             actions_host=env.get("SANIC_HOST") or "0.0.0.0",
-            tickets_database_url=env.get("TICKETS_DATABASE_URL")
-            or f"sqlite:///{knowledge.var_dir / 'tickets' / 'tickets.db'}",
-            ticket_save_retry_seconds=retry,
-            action_timeout_seconds=timeout,
             staff_host=env.get("STAFF_HOST") or "127.0.0.1",
             staff_port=env_int(env, "STAFF_PORT", 8090),
             staff_database_url=env.get("STAFF_DATABASE_URL")

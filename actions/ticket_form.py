@@ -3,7 +3,7 @@
 Rasa conventions: ``ticket_form`` is declared in domain.yml; ``validate_ticket_form`` checks every value the
 user types, explains what is expected when it is wrong, and after three failures offers a way out (skip an
 optional field, talk to staff, cancel). The summary step (``ticket_confirm``) lets the user correct any field.
-Nothing is saved until the user confirms, and then in one transaction (actions/tickets/store.py).
+Nothing is saved until the user confirms, and then in one transaction (tickets/store.py).
 """
 
 from __future__ import annotations
@@ -23,15 +23,16 @@ from actions.language import conversation_language
 from actions.settings import get_settings
 from actions.texts import FIELD_LABELS, REQUEST_TYPE_LABELS, label, text
 from actions.ticket_status import STATUS_SLOTS
-from actions.tickets.store import NewTicket, store_from_env
-from actions.tickets.validators import (
+from actions.workstation_card import describe
+from tickets.store import NewTicket, shared_store
+from tickets.validators import (
     clean_description,
     clean_name,
     find_email,
     find_phone,
     valid_credit_code,
 )
-from actions.workstations import find, load_directory, recommend
+from tickets.workstations import find, load_directory, recommend
 
 logger = logging.getLogger(__name__)
 
@@ -276,7 +277,7 @@ class ActionAskWorkstation(Action):
         buttons.sort(key=lambda b: b["payload"] != suggested.id)
         dispatcher.utter_message(
             text=text(
-                language, "recommend", name=suggested.label(language), details=suggested.describe(language)
+                language, "recommend", name=suggested.label(language), details=describe(suggested, language)
             ),
             buttons=buttons,
         )
@@ -341,8 +342,11 @@ class ActionSubmitTicket(Action):
                 language=language,
                 request_key=request_key(tracker),
             )
-            retry = get_settings().ticket_save_retry_seconds
-            ticket = await asyncio.to_thread(store_from_env().create, new, "assistant", retry)
+            settings = get_settings()
+            store = shared_store(settings.tickets_database_url)
+            ticket = await asyncio.to_thread(
+                store.create, new, "assistant", settings.ticket_save_retry_seconds
+            )
         except Exception:  # nothing was written: the store saves in one transaction
             logger.exception("saving a ticket failed")
             dispatcher.utter_message(text=text(language, "save_failed"))

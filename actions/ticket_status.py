@@ -15,9 +15,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.language import conversation_language
+from actions.settings import get_settings
 from actions.texts import REQUEST_TYPE_LABELS, STATUS_LABELS, label, text
-from actions.tickets.store import LOCAL_TIMEZONE, store_from_env
-from actions.tickets.validators import find_ticket_number
+from tickets.store import LOCAL_TIMEZONE, TicketStore, shared_store
+from tickets.validators import find_ticket_number
 
 MAX_TRIES = 3
 FAILED = "failed"  # ticket_verification value that ends the lookup
@@ -52,7 +53,7 @@ class ValidateTicketStatusForm(FormValidationAction):
         if value == FAILED:
             return {"ticket_verification": FAILED}
         number = tracker.get_slot("ticket_number")
-        ticket = await asyncio.to_thread(store_from_env().verify, number, str(value or ""))
+        ticket = await asyncio.to_thread(_store().verify, number, str(value or ""))
         if ticket is not None:
             return {"ticket_verification": "ok"}
         failures = (tracker.get_slot("status_failures") or 0) + 1
@@ -75,7 +76,7 @@ class ActionShowTicketStatus(Action):
         if tracker.get_slot("ticket_verification") != "ok":
             return reset
         language = conversation_language(tracker)
-        ticket = await asyncio.to_thread(store_from_env().get, tracker.get_slot("ticket_number"))
+        ticket = await asyncio.to_thread(_store().get, tracker.get_slot("ticket_number"))
         if ticket is None:
             dispatcher.utter_message(text=text(language, "lookup_failed"))
             return reset
@@ -95,3 +96,7 @@ class ActionShowTicketStatus(Action):
             lines.append(text(language, "status_note", note=notes[-1].detail))
         dispatcher.utter_message(text="\n".join(lines))
         return reset
+
+
+def _store() -> TicketStore:
+    return shared_store(get_settings().tickets_database_url)

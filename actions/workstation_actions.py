@@ -13,7 +13,8 @@ from actions.buttons import open_ticket_button
 from actions.language import conversation_language
 from actions.texts import text
 from actions.ticket_form import reset_form
-from actions.workstations import find, load_directory, recommend
+from actions.workstation_card import describe
+from tickets.workstations import find, load_directory, recommend
 
 # The "document" a follow-up of the workstation list leans on: no knowledge document is called so.
 DIRECTORY = "workstation-directory"
@@ -27,7 +28,7 @@ class ActionListWorkstations(Action):
         language = conversation_language(tracker)
         stations = load_directory()
         intro = text(language, "workstations_intro")
-        blocks = [f"{n}. {s.describe(language)}" for n, s in enumerate(stations, 1)]
+        blocks = [f"{n}. {describe(s, language)}" for n, s in enumerate(stations, 1)]
         if any(s.example for s in stations):
             blocks.append(text(language, "example_note"))
         dispatcher.utter_message(text="\n\n".join([intro, *blocks]), buttons=[open_ticket_button(language)])
@@ -65,7 +66,11 @@ class ActionHandoff(Action):
         station = find(tracker.get_slot("workstation") or "") or recommend(
             tracker.get_slot("request_type") or "other", language
         )
-        lines = [text(language, "handoff_intro"), station.describe(language), text(language, "handoff_outro")]
+        lines = [
+            text(language, "handoff_intro"),
+            describe(station, language),
+            text(language, "handoff_outro"),
+        ]
         if station.example:
             lines.append(text(language, "example_note"))
         dispatcher.utter_message(text="\n".join(lines), buttons=[open_ticket_button(language)])

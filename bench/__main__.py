@@ -11,7 +11,8 @@ from typing import List, Optional
 
 from actions.settings import get_settings
 from bench import encoders, latency, memory, report, retrieval, scale, setup_times
-from bot.serve import ROOT, Servers, StartError, free_port
+from bot.launch.pilot import Servers
+from bot.launch.supervisor import ROOT, StartError, free_port
 
 OUT = ROOT / "var" / "bench"
 

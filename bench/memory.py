@@ -39,5 +39,5 @@ def rss_mb(pids: Iterable[int]) -> float:
 
 
 def servers_rss(processes: Dict[str, object]) -> Dict[str, float]:
-    """{"rasa": MB, "actions": MB} for :class:`bot.serve.Servers`'s processes."""
+    """{"rasa": MB, "actions": MB} for :class:`bot.launch.pilot.Servers`'s processes."""
     return {name: rss_mb(tree(process.pid)) for name, process in processes.items()}

@@ -1,6 +1,6 @@
 """The Rasa side's settings, read from environment variables in one place, with one parser and one message.
 
-Rasa 3.6 pins pydantic 1, and the launchers (``bot.serve``, ``bot.production``) run on the system Python
+Rasa 3.6 pins pydantic 1, and the launchers (``bot.launch``) run on the system Python
 before any virtual environment exists, so this is a small typed dataclass on the standard library only
 (the actions' side has ``actions.settings``, with the same wording for a bad value). The chat channels,
 the launchers and the retention job read their settings here; ``bot/endpoints.yml`` and

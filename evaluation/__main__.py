@@ -50,7 +50,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.misses:
             print_misses(outcomes)
     if args.live:
-        from bot.serve import Servers, free_port
+        from bot.launch.pilot import Servers
+        from bot.launch.supervisor import free_port
 
         print("asking every conversation over the REST channel of freshly started servers...")
         with (

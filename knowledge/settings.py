@@ -35,6 +35,14 @@ def env_int(env: Mapping[str, str], name: str, default: int) -> int:
         raise bad_value(name, value or "", "a whole number") from None
 
 
+def env_number(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name)
+    try:
+        return float(value) if value else default
+    except ValueError:
+        raise bad_value(name, value or "", "a number") from None
+
+
 def env_choice(env: Mapping[str, str], name: str, choices: Sequence[str], default: str) -> str:
     value = (env.get(name) or default).lower()
     if value not in choices:

@@ -32,7 +32,7 @@ ZH_CONFUSED: Dict[str, str] = {"调节": "调解"}
 _EN_WORD = re.compile(r"[A-Za-z]+")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 MIN_EN_LENGTH = 7
-# Between two terms one edit away, the passages' usual word wins when it is at least this many times as common.
+# Of two terms one edit away, the passages' usual word wins when at least this many times as common.
 DOMINANT_SHARE = 3
 
 

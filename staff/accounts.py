@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import DateTime, Integer, String, Text, create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
-from actions.tickets.store import sqlalchemy_url
+from tickets.database import sqlalchemy_url
 
 ROLES = ("editor", "handler", "admin")
 MAX_FAILURES = 5

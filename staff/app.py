@@ -1,6 +1,6 @@
 """The staff console as one Starlette application: its routes per area, the session and security middleware.
 
-Every change goes through the same engines as the CLIs (``knowledge.library``, ``actions.tickets``) and
+Every change goes through the same engines as the CLIs (``knowledge.library``, ``tickets``) and
 is written to the audit log. Pages are rendered on the server (Jinja2 with autoescaping); the only
 client-side behaviour is a page refresh while an index build runs.
 """
@@ -17,12 +17,12 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from actions.settings import Settings, get_settings
-from actions.tickets.store import TicketStore
 from knowledge.embedding import Embedder
 from staff.console import Console
 from staff.pages import HERE
 from staff.routes import accounts, knowledge, tickets
 from staff.security import SecurityHeaders, on_http_exception, secret_key
+from tickets.store import TicketStore
 
 
 def create_app(

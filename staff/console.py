@@ -12,11 +12,11 @@ from typing import Any, Dict, Optional
 from starlette.requests import Request
 
 from actions.settings import Settings
-from actions.tickets.store import TicketStore, store_from_env
 from knowledge.base import KnowledgeBase
 from knowledge.embedding import Embedder
 from knowledge.library import KnowledgeLibrary, LibraryConfig
 from staff.accounts import Accounts
+from tickets.store import TicketStore, shared_store
 
 
 class Console:
@@ -44,7 +44,7 @@ class Console:
 
     @property
     def tickets(self) -> TicketStore:
-        return self._tickets or store_from_env()
+        return self._tickets or shared_store(self.settings.tickets_database_url)
 
     @property
     def knowledge_base(self) -> KnowledgeBase:

@@ -12,7 +12,9 @@ from typing import Iterator
 
 import pytest
 
-from bot.serve import DEFAULT_MODEL, DEFAULT_WEB_DIR, ROOT, Servers, free_port
+from bot.launch.commands import DEFAULT_MODEL, DEFAULT_WEB_DIR
+from bot.launch.pilot import Servers
+from bot.launch.supervisor import ROOT, free_port
 
 
 @pytest.fixture(scope="session")

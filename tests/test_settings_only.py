@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("actions", "knowledge", "staff", "bench", "evaluation", "bilingual", "bot")
-SETTINGS_MODULES = {"knowledge/settings.py", "actions/settings.py", "bot/settings.py"}
+PACKAGES = ("actions", "knowledge", "tickets", "staff", "bench", "evaluation", "bilingual", "bot")
+SETTINGS_MODULES = {"knowledge/settings.py", "tickets/settings.py", "actions/settings.py", "bot/settings.py"}
 READS = re.compile(r"os\.environ\.get\(|os\.environ\[|os\.getenv\(|environ\.get\(")
 
 
@@ -56,7 +56,7 @@ def test_a_ticket_save_retry_as_long_as_rasas_wait_is_refused_at_start_up() -> N
     assert Settings.from_env({"ACTION_TIMEOUT_SECONDS": "15"}).ticket_save_retry_seconds == 10
     with pytest.raises(ValueError, match="TICKET_SAVE_RETRY_SECONDS must be at least 0 and below"):
         Settings.from_env({"ACTION_TIMEOUT_SECONDS": "10"})
-    with pytest.raises(ValueError, match="ACTION_TIMEOUT_SECONDS must be a whole number"):
+    with pytest.raises(ValueError, match="ACTION_TIMEOUT_SECONDS must be a number"):
         Settings.from_env({"ACTION_TIMEOUT_SECONDS": "soon"})
 
 

@@ -9,13 +9,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from actions.tickets.models import STATUSES
-from actions.tickets.store import TRANSITIONS, TicketError
-from actions.tickets.validators import mask_email, mask_phone
-from actions.workstations import load_directory
 from staff.console import console
 from staff.pages import back, page
 from staff.security import checked_form, require
+from tickets.models import STATUSES
+from tickets.store import TRANSITIONS, TicketError
+from tickets.validators import mask_email, mask_phone
+from tickets.workstations import load_directory
 
 
 def _masked(ticket) -> str:  # noqa: ANN001

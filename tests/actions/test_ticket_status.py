@@ -7,8 +7,8 @@ import asyncio
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.ticket_status import ActionShowTicketStatus, ValidateTicketStatusForm
-from actions.tickets.store import NewTicket
 from tests.actions.conftest import make_tracker
+from tickets.store import NewTicket
 
 FORM = "ticket_status_form"
 

@@ -8,8 +8,9 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.workstation_actions import DIRECTORY, ActionHandoff, ActionListWorkstations
-from actions.workstations import load_directory
+from actions.workstation_card import describe
 from tests.actions.conftest import make_tracker
+from tickets.workstations import load_directory
 
 
 def _run(action, text: str, language: str, slots: dict | None = None, intent: str = "list_workstations"):
@@ -47,6 +48,6 @@ def test_the_list_keeps_the_question_for_a_follow_up() -> None:
 def test_the_handoff_gives_the_chosen_workstation_and_forgets_the_form() -> None:
     station = load_directory()[0]
     messages, events = _run(ActionHandoff(), "转人工", "zh", {"workstation": station.id}, "human_handoff")
-    assert station.describe("zh") in messages[0]["text"]
+    assert describe(station, "zh") in messages[0]["text"]
     cleared = {e["name"] for e in events if e["event"] == "slot" and e["value"] is None}
     assert {"workstation", "requested_slot"} <= cleared

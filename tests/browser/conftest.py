@@ -8,7 +8,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from bot.serve import ROOT
+from bot.launch.supervisor import ROOT
 from tests.e2e.conftest import CJK  # noqa: F401 - shared with the browser tests
 
 CHROMIUM = Path("/usr/bin/chromium")

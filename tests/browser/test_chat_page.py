@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from bot.serve import Servers
+from bot.launch.pilot import Servers
 from tests.browser.chat import Chat
 from tests.browser.conftest import AXE, CJK, PHONE, record, screenshot
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from actions.tickets.store import TicketStore
-from bot.serve import Servers
+from bot.launch.pilot import Servers
 from staff.accounts import Accounts
-from tests.actions.test_ticket_store import NEW
 from tests.browser.chat import Chat
 from tests.browser.conftest import screenshot
+from tests.tickets.test_ticket_store import NEW
+from tickets.store import TicketStore
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
 PASSWORD = "a-long-staff-password"

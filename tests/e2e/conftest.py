@@ -6,7 +6,7 @@ import json
 import re
 import urllib.request
 
-from bot.serve import Servers
+from bot.launch.pilot import Servers
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

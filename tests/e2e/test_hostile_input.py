@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from bot.serve import Servers
+from bot.launch.pilot import Servers
 from tests.e2e.conftest import say, text_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.serve import Servers
+from bot.launch.pilot import Servers
 from tests.e2e.conftest import CJK, is_chinese, say, text_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

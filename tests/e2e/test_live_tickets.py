@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.serve import Servers
+from bot.launch.pilot import Servers
 from tests.e2e.conftest import say, text_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def staff(servers: Servers, *args: str) -> str:
     env = {**os.environ, "PYTHONPATH": str(ROOT), **servers.extra_env}
     result = subprocess.run(
-        [sys.executable, "-m", "actions.tickets", *args],
+        [sys.executable, "-m", "tickets", *args],
         env=env,
         cwd=ROOT,
         capture_output=True,

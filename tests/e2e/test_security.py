@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.serve import Servers
+from bot.launch.pilot import Servers
 
 pytestmark = [pytest.mark.e2e]
 
@@ -44,7 +44,8 @@ def test_rasa_exposes_no_http_api_by_default(servers: Servers) -> None:
 
 
 def test_the_http_api_is_only_enabled_with_a_token() -> None:
-    from bot.serve import StartError, api_arguments
+    from bot.launch.commands import api_arguments
+    from bot.launch.supervisor import StartError
 
     assert api_arguments({}) == []
     with pytest.raises(StartError):

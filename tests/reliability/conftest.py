@@ -1,4 +1,4 @@
-"""The production shape (bot/production.py) started once for the reliability tests, on free ports.
+"""The production shape (bot/launch/production.py) started once for the reliability tests, on free ports.
 
 Its knowledge base is a copy (documents and index) so that the rebuild test can change it.
 """
@@ -16,9 +16,10 @@ from typing import Iterator
 
 import pytest
 
-from bot import infra
-from bot.production import Production
-from bot.serve import DEFAULT_MODEL, ROOT, free_port
+from bot.launch import infra
+from bot.launch.commands import DEFAULT_MODEL
+from bot.launch.production import Production
+from bot.launch.supervisor import ROOT, free_port
 
 pytestmark = [pytest.mark.slow]
 
@@ -87,7 +88,7 @@ def query(production: Production, database: str, sql: str, *params: object) -> l
     """Rows from one of the production databases (read with SQLAlchemy and psycopg)."""
     from sqlalchemy import create_engine, text
 
-    from actions.tickets.store import sqlalchemy_url
+    from tickets.database import sqlalchemy_url
 
     engine = create_engine(sqlalchemy_url(production.postgres.url(database)))
     try:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.production import Production
-from bot.serve import ROOT
+from bot.launch.production import Production
+from bot.launch.supervisor import ROOT
 from tests.reliability.conftest import is_apology, post, query, text_of, wait_until_answering
 from tests.reliability.flows import CONFIRM, NUMBER, QUESTIONS, TICKET_STEPS
 

@@ -17,8 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bench.latency import percentile
-from bot.production import Production
-from bot.serve import ROOT
+from bot.launch.production import Production
+from bot.launch.supervisor import ROOT
 from tests.reliability.conftest import is_apology, post, query, text_of
 from tests.reliability.flows import CONFIRM, NUMBER, QUESTIONS, TICKET_STEPS
 

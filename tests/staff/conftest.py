@@ -11,10 +11,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from actions.settings import Settings
-from actions.tickets.store import TicketStore
 from staff.accounts import Accounts
 from staff.app import create_app
 from tests.knowledge.conftest import corpus, embedder, model_dir  # noqa: F401
+from tickets.store import TicketStore
 
 PASSWORD = "correct horse battery"
 

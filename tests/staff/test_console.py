@@ -7,8 +7,8 @@ import io
 import pytest
 from starlette.testclient import TestClient
 
-from tests.actions.test_ticket_store import NEW
 from tests.staff.conftest import PASSWORD, csrf_of
+from tests.tickets.test_ticket_store import NEW
 
 pytestmark = pytest.mark.slow
 

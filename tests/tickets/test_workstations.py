@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from actions.workstations import DirectoryError, load_directory, parse_directory
+from tickets.workstations import DirectoryError, load_directory, parse_directory
 
 ENTRY = {
     "id": "desk",
@@ -23,21 +23,6 @@ def test_the_shipped_directory_is_valid_and_marked_as_examples() -> None:
     assert stations and all(s.example for s in stations)
     desk = next(s for s in stations if s.id == "putuo-ip-service")
     assert "示例" in desk.label("zh") and "example" in desk.label("en")
-
-
-@pytest.mark.parametrize(
-    ("language", "line"),
-    [("zh", "受理事项: 纠纷调解、其他（示例）"), ("en", "Services: Dispute mediation, Other (example)")],
-)
-def test_services_are_shown_with_the_example_marker(language: str, line: str) -> None:
-    [station] = parse_directory({"workstations": [{**ENTRY, "example": True}]})
-    assert station.describe(language).splitlines()[-1] == line
-
-
-def test_real_details_carry_no_marker() -> None:
-    [station] = parse_directory({"workstations": [ENTRY]})
-    text = station.describe("zh")
-    assert "示例" not in text and "受理事项: 纠纷调解、其他" in text
 
 
 def test_an_unknown_service_is_refused() -> None:

@@ -1,4 +1,4 @@
-"""`python -m actions.tickets` as staff run it: list (masked), show, assign, status, note, export."""
+"""`python -m tickets` as staff run it: list (masked), show, assign, status, note, export."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from actions.tickets.store import NewTicket, TicketStore
+from tickets.store import NewTicket, TicketStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run(url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TICKETS_DATABASE_URL": url}
     return subprocess.run(
-        [sys.executable, "-m", "actions.tickets", "--actor", "li.si", *args],
+        [sys.executable, "-m", "tickets", "--actor", "li.si", *args],
         env=env,
         cwd=ROOT,
         capture_output=True,

@@ -8,7 +8,8 @@
 
 The same ``bot/endpoints.yml`` and ``bot/credentials.yml`` as the pilot; only environment variables
 differ (:meth:`Production.rasa_env`, :meth:`Production.actions_env`). PostgreSQL, Redis and nginx come
-from Debian and run from ``var/prod/`` on localhost. Standard library only, like :mod:`bot.serve`.
+from Debian and run from ``var/prod/`` on localhost. Standard library only, like :mod:`bot.launch.pilot`;
+the processes are started, watched and stopped by :class:`bot.launch.supervisor.Supervisor`.
 """
 
 from __future__ import annotations
@@ -23,25 +24,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from bot import infra
-from bot.serve import (
+from bot.launch import infra
+from bot.launch.commands import (
     ACTIONS_VENV,
     DEFAULT_MODEL,
     DEFAULT_WEB_DIR,
-    RASA_VENV,
-    ROOT,
-    StartError,
     actions_command,
-    http_ok,
+    check_built,
     offline_environment,
     page_origins,
-    port_is_free,
     rasa_command,
-    spawn,
-    stop_process,
 )
+from bot.launch.supervisor import ROOT, StartError, Supervisor, port_is_free
+from bot.launch.webserver import content_security_policy
 from bot.settings import inherited_environment
-from bot.webserver import content_security_policy
 
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 
@@ -64,13 +60,17 @@ class Production:
     lock_lifetime: int = 20
     request_rate: str = "20r/s"  # per visitor address, at nginx
     startup_timeout: float = 300.0
-    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.postgres = infra.PostgresServer(self.work_dir / "postgres", self.postgres_port)
         self.redis = infra.redis_server(self.work_dir / "redis", self.redis_port)
         self.nginx: Optional[infra.ProcessServer] = None
         self.log_dir = self.work_dir / "logs"
+        self.supervisor = Supervisor(self.log_dir, self.startup_timeout)
+
+    @property
+    def processes(self) -> Dict[str, subprocess.Popen]:
+        return self.supervisor.processes
 
     # --- addresses ---------------------------------------------------------------------------------
     @property
@@ -136,20 +136,14 @@ class Production:
 
     # --- processes ---------------------------------------------------------------------------------
     def check(self) -> None:
-        for venv in (RASA_VENV, ACTIONS_VENV):
-            if not (venv / "bin" / "python").exists():
-                raise StartError(f"{venv.name} is missing: run 'make build' (or 'make run-prod') first")
-        if not self.model.exists():
-            raise StartError(f"no trained model at {self.model}: run 'make train' first")
-        if not (self.web_dir / "widget.js").exists():
-            raise StartError(f"the chat page is not built in {self.web_dir}: run 'make web' first")
+        check_built(self.model, self.web_dir)
         ports = [self.public_port, self.web_port, self.actions_lb_port, self.postgres_port, self.redis_port]
         for port in ports + list(self.rasa_ports) + list(self.actions_ports):
             if not port_is_free(port):
                 raise StartError(f"port {port} is busy (is the assistant already running?)")
 
     def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> None:
-        self.processes[name] = spawn(command, self.log_dir / f"{name}.log", env)
+        self.supervisor.spawn(name, command, env)
 
     def health_url(self, name: str) -> str:
         kind, number = name.rsplit("-", 1)
@@ -172,25 +166,11 @@ class Production:
             self.wait_healthy([name])
 
     def wait_healthy(self, names: List[str]) -> None:
-        deadline = time.monotonic() + self.startup_timeout
-        pending = list(names)
-        while pending:
-            for name in list(pending):
-                process = self.processes[name]
-                if process.poll() is not None:
-                    raise StartError(
-                        f"{name} exited with code {process.returncode}; see {self.log_dir / name}.log"
-                    )
-                if http_ok(self.health_url(name)):
-                    pending.remove(name)
-            if pending and time.monotonic() > deadline:
-                raise StartError(f"{', '.join(pending)} not healthy after {self.startup_timeout:.0f} s")
-            if pending:
-                time.sleep(0.5)
+        self.supervisor.wait_healthy({name: self.health_url(name) for name in names})
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         """Stop one server abruptly (fault tests) or gracefully (``signal.SIGTERM``)."""
-        stop_process(self.processes.pop(name, None), sig)
+        self.supervisor.stop(name, sig)
 
     def write_nginx_config(self) -> Path:
         temp = self.work_dir / "nginx"
@@ -228,7 +208,7 @@ class Production:
             self.postgres.create_database("rasa")
             self.postgres.create_database("tickets")
             subprocess.run(  # the ticket tables, before two action servers start
-                [str(ACTIONS_VENV / "bin" / "python"), "-m", "actions.tickets", "migrate"],
+                [str(ACTIONS_VENV / "bin" / "python"), "-m", "tickets", "migrate"],
                 cwd=ROOT,
                 env=self.actions_env(),
                 check=True,
@@ -295,19 +275,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         "    Ctrl-C stops everything.",
         flush=True,
     )
-    stop = False
-
-    def request_stop(signum: int, frame: object) -> None:
-        nonlocal stop
-        stop = True
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
-    while not stop:
-        time.sleep(0.5)
+    exit_code = production.supervisor.run_until_stopped()
     print("\n==> stopping...", flush=True)
     production.stop()
-    return 0
+    return exit_code
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Serve the website chat page (the files ``make web`` builds into ``var/web/``) with strict headers.
 
-Standard library only, like :mod:`bot.serve`, which starts it next to the two Rasa processes. In a
+Standard library only, like :mod:`bot.launch.pilot`, which starts it next to the two Rasa processes. In a
 real deployment the same files are served by the bureau's web server with the same headers (see the
 README); this server exists so that ``make run`` gives a working page on one machine.
 

@@ -1,157 +1,32 @@
 """Start the action server, the Rasa server and the chat page; wait until all answer; stop them on Ctrl-C.
 
-Used by ``make run`` (``python3 -m bot.serve``) and by the live tests (:class:`Servers`). Standard
-library only: it runs before, and outside, the two virtual environments it starts processes from.
+Used by ``make run`` (``python3 -m bot.launch.pilot``) and by the live tests (:class:`Servers`). Standard
+library only: it runs before, and outside, the two virtual environments it starts processes from. The
+processes are started, watched and stopped by :class:`bot.launch.supervisor.Supervisor`.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from bot.launch.commands import (
+    ACTIONS_VENV,
+    DEFAULT_MODEL,
+    DEFAULT_WEB_DIR,
+    actions_command,
+    check_built,
+    offline_environment,
+    page_origins,
+    rasa_command,
+)
+from bot.launch.supervisor import ROOT, StartError, Supervisor, port_is_free
 from bot.settings import SettingError, get_settings, inherited_environment
-
-ROOT = Path(__file__).resolve().parent.parent
-RASA_VENV = ROOT / ".venv-rasa"
-ACTIONS_VENV = ROOT / ".venv-actions"
-DEFAULT_MODEL = ROOT / "var" / "rasa" / "models" / "current.tar.gz"
-DEFAULT_WEB_DIR = ROOT / "var" / "web"
-
-
-class StartError(RuntimeError):
-    """A problem the user can fix; reported as one line, not a traceback."""
-
-
-def port_is_free(port: int, host: str = "0.0.0.0") -> bool:
-    """True when a server could listen on the port now (connections in TIME_WAIT do not count)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
-def free_port() -> int:
-    """A port that is free right now (for tests that start their own servers)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def http_ok(url: str, timeout: float = 2.0) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return 200 <= response.status < 300
-    except (urllib.error.URLError, OSError, ValueError):
-        return False
-
-
-def spawn(command: List[str], log_path: Path, env: Dict[str, str]) -> subprocess.Popen:
-    """Start a server in its own process group, its output appended to ``log_path``.
-
-    Its own group: Ctrl-C reaches the launcher only, which stops the children in order, and stopping
-    a server stops the worker processes it started too.
-    """
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "ab") as log:  # the child keeps its own copy
-        return subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-
-
-def stop_process(process: Optional[subprocess.Popen], sig: int = signal.SIGTERM, grace: float = 15.0) -> None:
-    """Stop a process group started by :func:`spawn`; SIGKILL after ``grace`` seconds."""
-    if process is None or process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        return
-    try:
-        process.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-def offline_environment() -> Dict[str, str]:
-    """Variables that keep every process offline and quiet, whatever the caller's shell has."""
-    return {
-        "RASA_TELEMETRY_ENABLED": "false",
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-        "TOKENIZERS_PARALLELISM": "false",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        "PYTHONPATH": str(ROOT),
-    }
-
-
-def page_origins(web_port: int) -> str:
-    """The origins a browser shows for the locally served chat page."""
-    return f"http://localhost:{web_port} http://127.0.0.1:{web_port}"
-
-
-def actions_command(port: int) -> List[str]:
-    return [
-        str(ACTIONS_VENV / "bin" / "python"),
-        "-m",
-        "actions.server",  # rasa-sdk's server, warmed up before it reports healthy
-        "--actions",
-        "actions",
-        "--port",
-        str(port),
-    ]
-
-
-def rasa_command(
-    model: Path, port: int, origins: str, env: Dict[str, str], interface: Optional[str] = None
-) -> List[str]:
-    command = [
-        str(RASA_VENV / "bin" / "rasa"),
-        "run",
-        "--model",
-        str(model),
-        "--endpoints",
-        "bot/endpoints.yml",
-        "--credentials",
-        "bot/credentials.yml",
-        "--port",
-        str(port),
-    ]
-    if interface:
-        command += ["--interface", interface]
-    if origins.strip():
-        command += ["--cors", *origins.replace(",", " ").split()]
-    return command + api_arguments(env)
-
-
-def api_arguments(env: Dict[str, str]) -> List[str]:
-    """Rasa's HTTP API (trackers, model, ...) is off unless RASA_ENABLE_API=true, and then needs a token."""
-    if env.get("RASA_ENABLE_API", "").lower() not in ("1", "true", "yes"):
-        return []
-    token = env.get("RASA_AUTH_TOKEN", "")
-    if len(token) < 16:
-        raise StartError("RASA_ENABLE_API needs RASA_AUTH_TOKEN (at least 16 characters) to protect the API")
-    return ["--enable-api", "--auth-token", token]
 
 
 @dataclass
@@ -175,7 +50,14 @@ class Servers:
     web_rasa_url: Optional[str] = None
     extra_env: Dict[str, str] = field(default_factory=dict)
     startup_timeout: float = 240.0
-    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+    supervisor: Supervisor = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.supervisor = Supervisor(self.log_dir, self.startup_timeout)
+
+    @property
+    def processes(self) -> Dict[str, subprocess.Popen]:
+        return self.supervisor.processes
 
     @property
     def rasa_url(self) -> str:
@@ -210,15 +92,7 @@ class Servers:
 
     def check(self) -> None:
         """Fail early, in one line, on what would otherwise become a traceback in a log."""
-        for venv, setup in ((RASA_VENV, "make venvs"), (ACTIONS_VENV, "make venvs")):
-            if not (venv / "bin" / "python").exists():
-                raise StartError(f"{venv.name} is missing: run '{setup}' (or 'make run') first")
-        if not self.model.exists():
-            raise StartError(f"no trained model at {self.model}: run 'make train' (or 'make run') first")
-        if self.web_port and not (self.web_dir / "widget.js").exists():
-            raise StartError(
-                f"the chat page is not built in {self.web_dir}: run 'make web' (or 'make run') first"
-            )
+        check_built(self.model, self.web_dir if self.web_port else None)
         ports = [
             ("Rasa server", self.rasa_port, "RASA_PORT"),
             ("action server", self.actions_port, "ACTIONS_PORT"),
@@ -256,7 +130,7 @@ class Servers:
         return env
 
     def _spawn(self, name: str, command: List[str]) -> None:
-        self.processes[name] = spawn(command, self.log_dir / f"{name}.log", self._env())
+        self.supervisor.spawn(name, command, self._env())
 
     def start(self) -> None:
         self.check()
@@ -298,7 +172,7 @@ class Servers:
         command = [
             sys.executable,
             "-m",
-            "bot.webserver",
+            "bot.launch.webserver",
             "--port",
             str(self.web_port),
             "--dir",
@@ -311,40 +185,18 @@ class Servers:
         self._spawn("web", command)
 
     def wait_healthy(self, names: Optional[List[str]] = None) -> None:
-        checks = self.health_urls()
-        deadline = time.monotonic() + self.startup_timeout
-        pending = {name: url for name, url in checks.items() if names is None or name in names}
-        while pending:
-            for name in list(pending):
-                process = self.processes[name]
-                if process.poll() is not None:
-                    raise StartError(
-                        f"the {name} server exited with code {process.returncode} while starting; "
-                        f"see {self.log_dir / (name + '.log')}:\n{self.log_tail(name)}"
-                    )
-                if http_ok(pending[name]):
-                    del pending[name]
-            if pending and time.monotonic() > deadline:
-                raise StartError(
-                    f"{', '.join(pending)} did not become healthy within {self.startup_timeout:.0f} s; "
-                    f"see the logs in {self.log_dir}"
-                )
-            if pending:
-                time.sleep(0.5)
+        urls = self.health_urls()
+        self.supervisor.wait_healthy({n: u for n, u in urls.items() if names is None or n in names})
 
     def log_tail(self, name: str, lines: int = 15) -> str:
-        path = self.log_dir / f"{name}.log"
-        if not path.exists():
-            return ""
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+        return self.supervisor.log_tail(name, lines)
 
     def stop(self, grace: float = 15.0) -> None:
         """Stop the page and Rasa first (Rasa may still call actions), then the action server."""
-        for name in ("staff", "web", "rasa", "actions"):
-            self.stop_one(name, grace)
+        self.supervisor.stop_in_order(("staff", "web", "rasa", "actions"), grace)
 
     def stop_one(self, name: str, grace: float = 15.0) -> None:
-        stop_process(self.processes.pop(name, None), grace=grace)
+        self.supervisor.stop(name, grace=grace)
 
     def __enter__(self) -> Servers:
         self.start()
@@ -397,26 +249,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         "    Ctrl-C stops everything.",
         flush=True,
     )
-    stop_requested = False
-
-    def request_stop(signum: int, frame: object) -> None:
-        nonlocal stop_requested
-        stop_requested = True
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
-    exit_code = 0
-    while not stop_requested:
-        for name, process in servers.processes.items():
-            if process.poll() is not None:
-                print(
-                    f"error: the {name} server stopped unexpectedly (code {process.returncode}):\n"
-                    f"{servers.log_tail(name)}",
-                    file=sys.stderr,
-                )
-                stop_requested, exit_code = True, 1
-                break
-        time.sleep(0.5)
+    exit_code = servers.supervisor.run_until_stopped()
     print("\n==> stopping...", flush=True)
     servers.stop()
     print("==> stopped", flush=True)

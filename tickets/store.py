@@ -1,7 +1,8 @@
 """The ticket store: one transaction per change, ticket numbers unique under concurrency.
 
-SQLite (a file under var/) by default, PostgreSQL when ``TICKETS_DATABASE_URL`` says so. The schema is
-brought up to date by the Alembic migrations in ``migrations/`` when a store is opened.
+SQLite (a file under var/) by default, PostgreSQL when ``TICKETS_DATABASE_URL`` says so
+(:mod:`tickets.database` opens either). The schema is brought up to date by the Alembic migrations in
+``migrations/`` when a store is opened.
 
 Ticket numbers are ``PT-<local date>-<4 digits>``: a per-day counter row is incremented with an atomic
 ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` inside the same transaction as the ticket itself, so two
@@ -13,23 +14,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import threading
-import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Dict, List, Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, select, text
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from actions.tickets.models import STATUSES, Ticket, TicketCounter, TicketEvent
-from actions.tickets.validators import mask_email, mask_phone, phone_last_four
+from tickets.database import dialect, migrate, open_engine, retrying
+from tickets.models import STATUSES, Ticket, TicketCounter, TicketEvent
+from tickets.validators import mask_email, mask_phone, phone_last_four
 
 LOCAL_TIMEZONE = ZoneInfo("Asia/Shanghai")
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 TRANSITIONS: Dict[str, Sequence[str]] = {
     "new": ("assigned", "in_progress", "closed"),
     "assigned": ("in_progress", "resolved", "closed"),
@@ -72,87 +69,22 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def default_url(var_dir: Path) -> str:
-    return f"sqlite:///{var_dir / 'tickets' / 'tickets.db'}"
-
-
-def _sqlite_immediate_transactions(engine: Engine) -> None:
-    """Let SQLite take the write lock at BEGIN, so concurrent writers queue instead of failing."""
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record) -> None:  # noqa: ANN001
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection) -> None:  # noqa: ANN001
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def sqlalchemy_url(url: str) -> str:
-    """``postgresql://…`` as SQLAlchemy needs it to use psycopg 3 (the driver installed here)."""
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
-
-
-def _retrying(work, seconds: float):  # noqa: ANN001, ANN202 - any callable and its result
-    """Call ``work`` again while it fails with a retryable database error, for up to ``seconds``."""
-    deadline = time.monotonic() + seconds
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            return work()
-        except DBAPIError as error:
-            if not _retryable(error) or time.monotonic() > deadline:
-                raise
-            time.sleep(min(2.0, 0.1 * attempt))
-
-
-def _retryable(error: DBAPIError) -> bool:
-    """A busy SQLite file, or a connection the database dropped (a restart): worth trying again."""
-    if error.connection_invalidated:
-        return True
-    message = str(error).lower()
-    if isinstance(error, OperationalError):
-        return any(
-            sign in message
-            for sign in ("locked", "connection", "terminat", "shutdown", "closed", "server", "starting up")
-        )
-    return "connection" in message
-
-
 class TicketStore:
     """All reads and writes of tickets."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.dialect = url.split(":", 1)[0].split("+", 1)[0]
-        if self.dialect == "sqlite":
-            path = url.split(":///", 1)[1] if ":///" in url else ""
-            if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.engine = create_engine(url, connect_args={"timeout": 30})
-            _sqlite_immediate_transactions(self.engine)
-        elif self.dialect in ("postgresql", "postgres"):
-            self.engine = create_engine(sqlalchemy_url(url), pool_pre_ping=True)
-        else:
-            raise TicketError(f"unsupported database URL {url.split(':', 1)[0]!r} (use sqlite or postgresql)")
+        self.dialect = dialect(url)
+        try:
+            self.engine = open_engine(url)
+        except ValueError as error:
+            raise TicketError(str(error)) from None
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        _retrying(self.migrate, 10.0)  # the first ticket may arrive while the database restarts
+        retrying(self.migrate, 10.0)  # the first ticket may arrive while the database restarts
 
     def migrate(self) -> None:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as connection:
-            if self.dialect != "sqlite":  # several action servers may start at once: one migrates at a time
-                connection.execute(text("SELECT pg_advisory_xact_lock(727274)"))
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        """Bring the tables up to date (Alembic, ``migrations/``)."""
+        migrate(self.engine)
 
     # writing -------------------------------------------------------------------------------------
     def _next_number(self, session: Session, moment: dt.datetime) -> str:
@@ -191,7 +123,7 @@ class TicketStore:
                     raise
                 return existing
 
-        return _retrying(insert_once, retry_seconds)
+        return retrying(insert_once, retry_seconds)
 
     def _insert(self, new: NewTicket, actor: str) -> Ticket:
         with self.sessions.begin() as session:
@@ -334,11 +266,8 @@ _stores: Dict[str, TicketStore] = {}
 _stores_lock = threading.Lock()
 
 
-def store_from_env() -> TicketStore:
-    """The process-wide store for ``TICKETS_DATABASE_URL`` (default: an SQLite file under var/)."""
-    from actions.settings import get_settings
-
-    url = get_settings().tickets_database_url
+def shared_store(url: str) -> TicketStore:
+    """The process-wide store for ``url``: opened (and its tables brought up to date) once, then shared."""
     with _stores_lock:
         if url not in _stores:
             _stores[url] = TicketStore(url)

@@ -1,4 +1,6 @@
-"""The workstation directory (actions/data/workstations.yml): loaded, validated, and used to recommend one.
+"""The workstation directory (tickets/data/workstations.yml): loaded, validated, and used to recommend one.
+
+How a workstation is shown to a user is the actions' business (``actions/workstation_card.py``).
 
 Staff edit the YAML file; a mistake in it stops the action server at start with a message that names the
 entry and the field, instead of surfacing later in a conversation.
@@ -13,10 +15,8 @@ from typing import Dict, List, Optional, Sequence
 
 import yaml
 
-from actions.texts import REQUEST_TYPE_LABELS, label, text
-
 REQUEST_TYPES = ("infringement_report", "mediation", "overseas_dispute", "trade_secret", "other")
-DIRECTORY_FILE = Path(__file__).resolve().parent / "data" / "workstations.yml"
+DIRECTORY_FILE = Path(__file__).resolve().parent / "data" / "workstations.yml"  # staff edit it
 
 
 class DirectoryError(ValueError):
@@ -36,22 +36,6 @@ class Workstation:
 
     def label(self, language: str) -> str:
         return self.name[language]
-
-    def describe(self, language: str) -> str:
-        """Name, address, hours, phone and services, one line each, with the example marker where due."""
-        marker = text(language, "example_marker") if self.example else ""
-        phone_label = text(language, "phone_label")
-        services_label = text(language, "services_label")
-        separator = text(language, "list_separator")
-        services = separator.join(label(REQUEST_TYPE_LABELS, s, language) for s in self.services)
-        lines = [
-            self.name[language],
-            self.address[language],
-            self.hours[language],
-            f"{phone_label}: {self.phone}{marker}",
-            f"{services_label}: {services}{marker}",
-        ]
-        return "\n".join(lines)
 
 
 def _text_pair(entry: dict, key: str, where: str) -> Dict[str, str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from actions.tickets.store import NewTicket, TicketError, TicketStore
+from tickets.store import NewTicket, TicketError, TicketStore
 
 NEW = NewTicket(
     request_type="infringement_report",
@@ -89,7 +89,7 @@ def test_incomplete_tickets_are_refused_before_the_database() -> None:
 
 
 def test_a_failed_save_leaves_nothing_behind(store: TicketStore, monkeypatch) -> None:
-    from actions.tickets import models
+    from tickets import models
 
     class BoomError(RuntimeError):
         pass

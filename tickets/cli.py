@@ -1,4 +1,4 @@
-"""Staff command line for assistance tickets: ``python -m actions.tickets COMMAND`` (in .venv-actions).
+"""Staff command line for assistance tickets: ``python -m tickets COMMAND`` (in .venv-actions).
 
 Contact data is masked in lists; ``show`` prints it in full for the staff member handling the ticket.
 Exit codes: 0 done, 1 refused with a message, 2 wrong usage.
@@ -11,9 +11,10 @@ import getpass
 import sys
 from typing import List, Optional
 
-from actions.tickets.models import STATUSES, Ticket
-from actions.tickets.store import LOCAL_TIMEZONE, TicketError, store_from_env
-from actions.tickets.validators import mask_email, mask_phone
+from tickets.models import STATUSES, Ticket
+from tickets.settings import TicketSettings
+from tickets.store import LOCAL_TIMEZONE, TicketError, TicketStore, shared_store
+from tickets.validators import mask_email, mask_phone
 
 
 def _local(moment) -> str:  # noqa: ANN001
@@ -26,8 +27,12 @@ def _contact(ticket: Ticket, masked: bool) -> str:
     return " / ".join(v for v in (ticket.phone, ticket.email) if v)
 
 
+def _store() -> TicketStore:
+    return shared_store(TicketSettings.from_env().tickets_database_url)
+
+
 def cmd_list(args: argparse.Namespace) -> int:
-    tickets = store_from_env().list(status=args.status, workstation=args.workstation)
+    tickets = _store().list(status=args.status, workstation=args.workstation)
     for t in tickets:
         print(
             f"{t.number}  {t.status:<11} {_local(t.created_at)}  {t.request_type:<19} {t.workstation_id:<24} "
@@ -38,7 +43,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    ticket = store_from_env().get(args.number)
+    ticket = _store().get(args.number)
     if ticket is None:
         raise TicketError(f"no ticket {args.number}")
     print(f"ticket:       {ticket.number} ({ticket.status})")
@@ -54,19 +59,19 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_assign(args: argparse.Namespace) -> int:
-    ticket = store_from_env().assign(args.number, args.assignee, args.actor)
+    ticket = _store().assign(args.number, args.assignee, args.actor)
     print(f"{ticket.number} assigned to {ticket.assignee} ({ticket.status})")
     return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    ticket = store_from_env().set_status(args.number, args.status, args.actor, args.note or "")
+    ticket = _store().set_status(args.number, args.status, args.actor, args.note or "")
     print(f"{ticket.number} is now {ticket.status}")
     return 0
 
 
 def cmd_note(args: argparse.Namespace) -> int:
-    store_from_env().add_note(args.number, args.text, args.actor)
+    _store().add_note(args.number, args.text, args.actor)
     print(f"note added to {args.number}")
     return 0
 
@@ -75,22 +80,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not args.csv:
         raise TicketError("choose a format: --csv")
     if args.output == "-":
-        rows = store_from_env().export_csv(sys.stdout, masked=args.masked)
+        rows = _store().export_csv(sys.stdout, masked=args.masked)
     else:
         with open(args.output, "w", newline="", encoding="utf-8-sig") as out:  # BOM: Excel opens it right
-            rows = store_from_env().export_csv(out, masked=args.masked)
+            rows = _store().export_csv(out, masked=args.masked)
     print(f"{rows} tickets exported", file=sys.stderr)
     return 0
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    store_from_env()  # opening the store brings its tables up to date
+    _store()  # opening the store brings its tables up to date
     print("ticket database up to date", file=sys.stderr)
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m actions.tickets", description="Work the ticket queue.")
+    parser = argparse.ArgumentParser(prog="python -m tickets", description="Work the ticket queue.")
     parser.add_argument("--actor", default=getpass.getuser(), help="who is acting (default: the login name)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = sub.add_parser("list", help="tickets, newest first (contact data masked)")

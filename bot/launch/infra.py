@@ -1,6 +1,6 @@
 """Local PostgreSQL, Redis and nginx servers for production mode on one machine, and for tests.
 
-Standard library only (like :mod:`bot.serve`). Each server runs from a private directory on a port of
+Standard library only (like the launchers). Each server runs from a private directory on a port of
 our choosing, on 127.0.0.1 only, and is stopped by whoever started it. PostgreSQL, Redis and nginx
 come from Debian (``scripts/system-deps.sh``); PostgreSQL refuses to run as root, so as root it runs
 under the ``postgres`` account.
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional
 
-from bot.serve import stop_process
+from bot.launch.supervisor import spawn, stop_process
 
 
 class InfraError(RuntimeError):
@@ -121,15 +121,7 @@ class ProcessServer:
     process: Optional[subprocess.Popen] = None
 
     def start(self) -> ProcessServer:
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
-                self.command,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
+        self.process = spawn(self.command, self.log)
         try:
             wait_for_port(self.port)
         except InfraError:
