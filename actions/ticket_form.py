@@ -8,11 +8,8 @@ Nothing is saved until the user confirms, and then in one transaction (tickets/s
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import logging
-import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
@@ -20,11 +17,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.language import conversation_language
-from actions.settings import get_settings
 from actions.texts import FIELD_LABELS, REQUEST_TYPE_LABELS, label, text
-from actions.ticket_status import STATUS_SLOTS
+from actions.ticket_parsing import (
+    SKIPPED,
+    field_to_change,
+    is_skip,
+    parse_request_type,
+    parse_yes_no,
+    without_contact_details,
+)
 from actions.workstation_card import describe
-from tickets.store import NewTicket, shared_store
 from tickets.validators import (
     clean_description,
     clean_name,
@@ -50,71 +52,7 @@ FORM_SLOTS = (
     "ticket_confirm",
     "ticket_failures",
 )
-SKIPPED = "-"  # value of an optional field the user chose to skip
 MAX_FAILURES = 3
-
-_TYPE_KEYWORDS = (
-    ("overseas_dispute", r"overseas|abroad|foreign court|customs|海外|境外|国外|出口|被诉"),
-    ("trade_secret", r"trade.?secret|confidential|leak|商业秘密|泄密|技术秘密|秘密"),
-    ("mediation", r"mediat|dispute|调解|纠纷"),
-    ("infringement_report", r"report|infring|counterfeit|fake|complain|举报|侵权|投诉|假冒|假货|仿冒"),
-    ("other", r"other|else|其他|别的"),
-)
-_SKIP = re.compile(r"^\s*(skip|no|none|n/?a|don'?t have|没有|无|跳过|不填|暂无|略过)\s*[.!。！]?\s*$", re.I)
-_YES = re.compile(
-    r"^\s*(yes|y|ok|okay|sure|confirm|submit|agree|i agree|correct|right|"
-    r"是|是的|对|好|好的|确认|确认提交|提交|同意|可以|没问题|无误)\s*[.!。！]?\s*$",
-    re.I,
-)
-_NO = re.compile(
-    r"^\s*(no|n|nope|disagree|i do not agree|i don'?t agree|不|不是|否|不同意|不要|不对|不行)"
-    r"\s*[.!。！]?\s*$",
-    re.I,
-)
-_FIELD_KEYWORDS = (
-    ("contact", r"phone|mobile|e-?mail|contact detail|电话|手机|邮箱|联系方式"),
-    ("contact_person", r"contact person|name of|person|联系人|姓名"),
-    ("company_name", r"company|firm|企业|公司|单位"),
-    ("credit_code", r"credit code|uscc|信用代码|代码"),
-    ("description", r"descri|detail|情况|描述|说明"),
-    ("workstation", r"workstation|station|工作站|受理"),
-    ("request_type", r"type|request|类型|事项"),
-)
-
-
-def parse_request_type(value: str) -> Optional[str]:
-    value = (value or "").strip().lower()
-    if value in REQUEST_TYPE_LABELS:
-        return value
-    if value.isdigit() and 1 <= int(value) <= len(REQUEST_TYPE_LABELS):
-        return list(REQUEST_TYPE_LABELS)[int(value) - 1]
-    for request_type, pattern in _TYPE_KEYWORDS:
-        if re.search(pattern, value, re.I):
-            return request_type
-    return None
-
-
-def parse_yes_no(value: str, intent: Optional[str]) -> Optional[bool]:
-    if intent == "affirm" or _YES.match(value or ""):
-        return True
-    if intent == "deny" or _NO.match(value or ""):
-        return False
-    return None
-
-
-def field_to_change(value: str) -> Optional[str]:
-    for field, pattern in _FIELD_KEYWORDS:
-        if re.search(pattern, value or "", re.I):
-            return field
-    return None
-
-
-def without_contact_details(value: str) -> str:
-    """A company or person name with any phone number or e-mail address typed along with it removed."""
-    value = re.sub(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", " ", value or "")
-    value = re.sub(r"(\+?86[-\s]?)?\d[\d\s()-]{6,}\d", " ", value)
-    value = re.sub(r"(电话|手机|邮箱|phone|mobile|e-?mail|tel)[:：\s]*$", "", value.strip(), flags=re.I)
-    return re.sub(r"[,，;；\s]+$", "", value).strip()
 
 
 def summary(tracker: Tracker, language: str) -> str:
@@ -203,7 +141,7 @@ class ValidateTicketForm(FormValidationAction):
         return {"contact": phone or email, "contact_phone": phone, "contact_email": email}
 
     def validate_credit_code(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:  # noqa: ANN001
-        if _SKIP.match(str(value or "")):
+        if is_skip(str(value or "")):
             return {"credit_code": SKIPPED}
         code = valid_credit_code(str(value or ""))
         if code is None:
@@ -300,83 +238,5 @@ class ActionAskTicketConfirm(Action):
         return []
 
 
-def request_key(tracker: Tracker) -> str:
-    """The conversation and the moment this ticket form started: one form never saves two tickets.
-
-    If the confirmation is repeated because its reply was lost (a server restarting), the form is the
-    same and so is the key, and the store returns the ticket it already saved.
-    """
-    events = tracker.events or []
-    starts = [e for e in events if e.get("event") == "active_loop" and e.get("name") == "ticket_form"]
-    users = [e for e in events if e.get("event") == "user"]
-    moment = (starts or users or [{}])[-1].get("timestamp")
-    return hashlib.sha256(f"{tracker.sender_id}|{moment}".encode()).hexdigest()
-
-
 def reset_form() -> List[Dict[Text, Any]]:
     return [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet("requested_slot", None)]
-
-
-class ActionSubmitTicket(Action):
-    """Saves the confirmed ticket and gives its number; saves nothing without consent."""
-
-    def name(self) -> Text:
-        return "action_submit_ticket"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
-        language = conversation_language(tracker)
-        if tracker.get_slot("consent") is not True or tracker.get_slot("ticket_confirm") is not True:
-            dispatcher.utter_message(text=text(language, "no_consent"))
-            return reset_form()
-        credit_code = tracker.get_slot("credit_code")
-        try:
-            new = NewTicket(
-                request_type=tracker.get_slot("request_type"),
-                company_name=tracker.get_slot("company_name"),
-                contact_person=tracker.get_slot("contact_person"),
-                phone=tracker.get_slot("contact_phone"),
-                email=tracker.get_slot("contact_email"),
-                credit_code=None if credit_code in (None, SKIPPED) else credit_code,
-                description=tracker.get_slot("description"),
-                workstation_id=tracker.get_slot("workstation"),
-                language=language,
-                request_key=request_key(tracker),
-            )
-            settings = get_settings()
-            store = shared_store(settings.tickets_database_url)
-            ticket = await asyncio.to_thread(
-                store.create, new, "assistant", settings.ticket_save_retry_seconds
-            )
-        except Exception:  # nothing was written: the store saves in one transaction
-            logger.exception("saving a ticket failed")
-            dispatcher.utter_message(text=text(language, "save_failed"))
-            return reset_form()
-        station = find(ticket.workstation_id)
-        logger.info(
-            "ticket %s saved (type %s, workstation %s)",
-            ticket.number,
-            ticket.request_type,
-            ticket.workstation_id,
-        )
-        dispatcher.utter_message(
-            text=text(
-                language,
-                "saved",
-                number=ticket.number,
-                workstation=station.label(language) if station else ticket.workstation_id,
-                secret=text(language, "secret_phone" if ticket.phone else "secret_email"),
-            ),
-            json_message={"type": "ticket", "number": ticket.number},
-        )
-        return reset_form()
-
-
-class ActionCancelTicket(Action):
-    """After a rule stopped the ticket form (or the status lookup): says so and forgets the values."""
-
-    def name(self) -> Text:
-        return "action_cancel_ticket"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
-        dispatcher.utter_message(response="utter_ticket_cancelled")
-        return reset_form() + [SlotSet(slot, None) for slot in STATUS_SLOTS]

@@ -24,11 +24,12 @@ import numpy as np
 
 from bench.latency import percentile
 from bench.memory import rss_mb
+from knowledge.build_files import Build
 from knowledge.dense import DenseIndex
 from knowledge.embedding import Embedder
 from knowledge.eval_set import load_questions
 from knowledge.search import HybridSearcher
-from knowledge.store import Build, IndexStore
+from knowledge.store import IndexStore
 
 NOISE = 0.02  # per dimension: a synthetic passage keeps a cosine of about 0.93 with its original
 SIZES = (1_000, 10_000, 100_000)

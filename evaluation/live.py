@@ -13,7 +13,7 @@ from typing import List, Sequence, Tuple
 
 from knowledge.eval_set import Conversation, Question
 from knowledge.evaluate import Outcome
-from knowledge.search import query_language
+from knowledge.queries import query_language
 
 # Questions about these documents may be answered from the workstation directory instead (its addresses,
 # hours and phones are what "where is the workstation?" asks for).

@@ -23,7 +23,8 @@ from typing import List, Optional
 
 from knowledge import excerpts
 from knowledge.followup import is_follow_up_candidate, refers_back, with_context
-from knowledge.search import HybridSearcher, SearchResult, clean_query
+from knowledge.queries import clean_query
+from knowledge.search import HybridSearcher, SearchResult
 
 # Log-odds of the scope classifier (p ≈ 0.73) above which a message the NLU declined is searched and
 # answered when confident; chosen on the tuning part (0.5-1.0 answered as many, 0 and below wrongly

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, List, Optional
 
 from knowledge.answering import Answer, Context, answer
 from knowledge.confidence import MODEL_FILE, ConfidenceModel
-from knowledge.embedding import Embedder
+from knowledge.embedding import Embedder, model_fingerprint
 from knowledge.errors import IndexUnavailableError
 from knowledge.scope import MODEL_FILE as SCOPE_MODEL_FILE
 from knowledge.scope import PROBES as SCOPE_PROBES
 from knowledge.scope import ScopeModel
 from knowledge.scope import load as load_scope
 from knowledge.search import HybridSearcher, SearchResult
-from knowledge.store import IndexStore, model_fingerprint
+from knowledge.store import IndexStore
 
 if TYPE_CHECKING:
     from knowledge.settings import KnowledgeSettings

@@ -8,6 +8,7 @@ sentence-transformers for any other sentence-transformers directory. The embedde
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from pathlib import Path
@@ -136,3 +137,17 @@ class Embedder:
     def encode_sentences(self, texts: Sequence[str]) -> np.ndarray:
         """The sentences of passages, embedded as passages: what an answer's sentences are chosen by."""
         return self._encode(texts, self._prompt("passage") or self._prompt("document"))
+
+
+def model_fingerprint(model: str) -> str:
+    """Identify a model's weights cheaply: its config files and its weight files' sizes."""
+    path = Path(model).expanduser()
+    if not path.is_dir():
+        return f"id:{model}"
+    digest = hashlib.sha256()
+    for name in ("config.json", "modules.json", "model_card.json", "config_sentence_transformers.json"):
+        if (path / name).is_file():
+            digest.update((path / name).read_bytes())
+    for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")):
+        digest.update(f"{weights.name}:{weights.stat().st_size}".encode())
+    return digest.hexdigest()[:16]

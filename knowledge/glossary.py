@@ -8,83 +8,10 @@ with the English ones) lets words match across languages. Entries are plain doma
 from __future__ import annotations
 
 import re
-from typing import List, Tuple
+from typing import Dict, List, Tuple
 
-from bilingual import CJK, cjk_count, has_cjk
-
-# English words that say nothing about the topic (also the lexical index's stop words).
-EN_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "for",
-        "and",
-        "or",
-        "is",
-        "are",
-        "was",
-        "be",
-        "been",
-        "do",
-        "does",
-        "did",
-        "how",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "when",
-        "where",
-        "why",
-        "can",
-        "could",
-        "should",
-        "would",
-        "will",
-        "shall",
-        "may",
-        "might",
-        "must",
-        "i",
-        "me",
-        "my",
-        "we",
-        "our",
-        "you",
-        "your",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "their",
-        "they",
-        "them",
-        "with",
-        "by",
-        "from",
-        "at",
-        "as",
-        "about",
-        "if",
-        "any",
-        "some",
-        "please",
-        "pls",
-        "tell",
-        "know",
-        "want",
-        "need",
-        "get",
-    ]
-)
+from bilingual import CJK, cjk_count
+from knowledge.stop_words import EN_STOP
 
 # (English term or phrase, Chinese terms). English is matched on whole words, lowercased.
 TERMS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
@@ -224,99 +151,11 @@ TERMS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     ("hotline", ("热线", "12315")),
 )
 
-# Words that stand for a broader term of the documents: a question about a trade fair in Germany is about an
-# overseas dispute, though it never says "overseas".
-CONCEPTS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    (
-        "海外 境外 overseas",
-        (
-            "国外",
-            "外国",
-            "境外",
-            "美国",
-            "德国",
-            "日本",
-            "韩国",
-            "英国",
-            "法国",
-            "意大利",
-            "西班牙",
-            "荷兰",
-            "欧洲",
-            "欧盟",
-            "巴西",
-            "印度",
-            "越南",
-            "泰国",
-            "印尼",
-            "马来西亚",
-            "新加坡",
-            "俄罗斯",
-            "澳大利亚",
-            "加拿大",
-            "墨西哥",
-            "中东",
-            "非洲",
-            "拉美",
-            "东南亚",
-            "拉斯维加斯",
-            "abroad",
-            "foreign country",
-            "foreign countries",
-            "united states",
-            "usa",
-            "america",
-            "american",
-            "germany",
-            "german",
-            "japan",
-            "japanese",
-            "korea",
-            "korean",
-            "britain",
-            "british",
-            "united kingdom",
-            "france",
-            "french",
-            "italy",
-            "spain",
-            "netherlands",
-            "europe",
-            "european",
-            "brazil",
-            "india",
-            "vietnam",
-            "thailand",
-            "indonesia",
-            "malaysia",
-            "singapore",
-            "russia",
-            "australia",
-            "canada",
-            "mexico",
-            "middle east",
-            "africa",
-            "latin america",
-            "southeast asia",
-            "las vegas",
-        ),
-    ),
-)
-
 
 _EN_PATTERNS = [
     (re.compile(rf"(?<![a-z]){re.escape(en)}(?:s|es|ed|ing)?(?![a-z])"), en, zh) for en, zh in TERMS
 ]
-_CONCEPT_PATTERNS = [
-    (
-        re.compile(
-            "|".join(re.escape(w) if has_cjk(w) else rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in words)
-        ),
-        broader,
-    )
-    for broader, words in CONCEPTS
-]
-_ZH_TO_EN = {}
+_ZH_TO_EN: Dict[str, List[str]] = {}
 for _en, _zhs in TERMS:
     for _zh in _zhs:
         _ZH_TO_EN.setdefault(_zh, []).append(_en)
@@ -371,9 +210,3 @@ def chinese_terms() -> List[str]:
 def english_terms() -> List[str]:
     """Every English term of the glossary."""
     return [en for en, _ in TERMS]
-
-
-def broader_terms(text: str) -> List[str]:
-    """The documents' broader terms for words of ``text`` ("在美国被起诉" → 海外 境外 overseas)."""
-    lowered = text.lower()
-    return [broader for pattern, broader in _CONCEPT_PATTERNS if pattern.search(lowered)]

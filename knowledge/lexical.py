@@ -14,7 +14,9 @@ from collections import Counter, defaultdict
 from typing import Callable, Dict, List, NamedTuple, Sequence, Tuple
 
 from bilingual import CJK_RUN
-from knowledge.glossary import EN_STOP, broader_terms, expand
+from knowledge.broader_terms import broader_terms
+from knowledge.glossary import expand
+from knowledge.stop_words import EN_STOP
 
 _WORD = re.compile(r"[a-z0-9]+")
 CROSS_WEIGHT = 0.5  # weight of glossary translations in the BM25 score

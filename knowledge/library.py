@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from knowledge.documents import Document, load_documents
-from knowledge.embedding import Embedder
+from knowledge.embedding import Embedder, model_fingerprint
 from knowledge.errors import DocumentError, KnowledgeError
-from knowledge.store import BuildReport, IndexConfig, IndexStore, model_fingerprint
+from knowledge.store import BuildReport, IndexConfig, IndexStore
 
 Progress = Optional[Callable[[int, int], None]]
 

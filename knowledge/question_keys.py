@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from knowledge.chunking import BOILERPLATE
 from knowledge.documents import Document
+
+if TYPE_CHECKING:
+    from knowledge.embedding import Embedder
 
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 
@@ -84,3 +87,24 @@ class KeyIndex:
         best = np.full(len(self.families), -np.inf, dtype=np.float32)
         np.maximum.at(best, self.owners, relevance)
         return KeyMatches({family: float(value) for family, value in zip(self.families, best, strict=True)})
+
+
+def embed_keys(
+    documents: Sequence[Document],
+    embedder: Embedder,
+    known: Optional[Tuple[Sequence[QuestionKey], Optional[np.ndarray]]] = None,
+) -> Tuple[List[QuestionKey], np.ndarray]:
+    """Every document's question keys and their query vectors; ``known`` keys and vectors (the previous
+    build's) are reused, so a rebuild embeds only new questions."""
+    keys = [key for document in documents for key in keys_of(document)]
+    vectors: Dict[Tuple[str, str], np.ndarray] = {}
+    if known is not None and known[1] is not None:
+        for key, vector in zip(known[0], known[1], strict=True):
+            vectors[(key.lang, key.text)] = vector
+    missing = sorted({(k.lang, k.text) for k in keys} - set(vectors))
+    if missing:
+        fresh = embedder.encode_queries([text for _, text in missing])
+        vectors.update(zip(missing, fresh, strict=True))
+    if not keys:
+        return keys, np.zeros((0, embedder.dimension), np.float32)
+    return keys, np.vstack([vectors[(k.lang, k.text)] for k in keys]).astype(np.float32)

@@ -6,49 +6,30 @@ The live base that loads and reloads builds is :class:`knowledge.base.KnowledgeB
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
-from bilingual import EN, text_language
 from knowledge.answer_types import asks_about_money, states_money
+from knowledge.build_files import Build
 from knowledge.chunking import Chunk
 from knowledge.confidence import ConfidenceModel
 from knowledge.embedding import Embedder
+from knowledge.fusion import RRF_K, fuse
 from knowledge.lexical import LexicalIndex, query_words
+from knowledge.queries import clean_query, query_language
 from knowledge.question_keys import KeyIndex
 from knowledge.scope import ScopeModel
 from knowledge.signals import QuerySignals, scope_log_odds
 from knowledge.spelling import Speller
-from knowledge.store import Build
 
 logger = logging.getLogger(__name__)
 
-RRF_K = 10  # small k: a first place in either ranking counts clearly more than a fifth
 CANDIDATES = 50
 MIN_BACKGROUND = 5  # fewer passages than this in a language: use the mean over all passages
 BACKGROUND_SAMPLE = 4000  # passages per language used to estimate a query's background similarity
-# A ranking whose best passage stands out less than this from the background (dense) or holds less than this
-# share of the question's words (lexical) cannot tell passages apart: it counts less in the fusion.
-DENSE_DISTINCT = 0.04
-LEXICAL_DISTINCT = 0.25
-_MARKUP = re.compile(r"<[^<>]{0,200}>")
-
-
-def clean_query(text: str) -> str:
-    """The question without what a pasted web page wraps around it: tags, entities, runs of spaces."""
-    text = html.unescape(_MARKUP.sub(" ", text or ""))
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def query_language(text: str) -> str:
-    """The question's language by the assistant's one rule (:func:`bilingual.text_language`); English when
-    it has neither CJK characters nor English words."""
-    return text_language(text) or EN
 
 
 @dataclass(frozen=True)
@@ -241,18 +222,7 @@ class HybridSearcher:
         cosine = dict(dense_hits)
         dense_ranked = sorted(relevance, key=relevance.get, reverse=True)
         lexical_ranked = self.lexical.search(query, CANDIDATES)
-        # Weighted RRF: a ranking that cannot tell passages apart (no passage stands out from the
-        # background, or no passage shares much of the question's words) counts less.
-        top_relevance = relevance[dense_ranked[0]] if dense_ranked else 0.0
-        top_coverage = max((hit.coverage for hit in lexical_ranked), default=0.0)
-        weights = (
-            min(1.0, max(0.25, top_relevance / DENSE_DISTINCT)),
-            min(1.0, max(0.25, top_coverage / LEXICAL_DISTINCT)),
-        )
-        fused: Dict[int, float] = {}
-        for weight, ranking in zip(weights, (dense_ranked, [hit.row for hit in lexical_ranked]), strict=True):
-            for rank, row in enumerate(ranking):
-                fused[row] = fused.get(row, 0.0) + weight / (RRF_K + rank + 1)
+        fused = fuse(dense_ranked, relevance, lexical_ranked)
         lexical_hits = {hit.row: hit for hit in lexical_ranked}
         for row in fused:
             if row not in cosine:  # found by words only: score it densely too
@@ -281,7 +251,7 @@ class HybridSearcher:
                 hit.coverage if hit else 0.0,
                 hit.score if hit else 0.0,
             )
-            features["fused"] = fused_score * (RRF_K + 1)
+            features["fused"] = fused_score * (RRF_K + 1)  # 1.0: first in one ranking at full weight
             chunk = self.build.chunks[row]
             family = chunk.translation_of or chunk.doc_id
             features["question"] = keys.relevance(family)

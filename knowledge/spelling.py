@@ -23,8 +23,9 @@ from functools import lru_cache
 from typing import Dict, Iterable, List, Optional
 
 from bilingual import CJK_RUN
-from knowledge.glossary import EN_STOP, chinese_terms, english_terms
+from knowledge.glossary import chinese_terms, english_terms
 from knowledge.lexical import stem as _stem
+from knowledge.stop_words import EN_STOP
 
 # Real words that questions about IP protection almost always mean as the other one.
 ZH_CONFUSED: Dict[str, str] = {"调节": "调解"}

@@ -3,9 +3,7 @@
 ```
 index_dir/
   current -> builds/20261127T051500Z-3f2a9c     (symlink, replaced atomically)
-  builds/<build id>/manifest.json  chunks.jsonl  embeddings.npy  dense.faiss
-                    sentences.npy  sentence_offsets.npy   (one vector per sentence of each chunk)
-                    questions.jsonl  questions.npy         (question keys: knowledge.question_keys)
+  builds/<build id>/                             (the files of one build: knowledge.build_files)
   build.lock                                     (held while a build runs)
 ```
 
@@ -18,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -31,14 +28,13 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence
 
 import numpy as np
 
+from knowledge.build_files import FORMAT_VERSION, Build, read_build, write_build
 from knowledge.chunking import Chunk, chunk_document, chunk_sentences
-from knowledge.dense import DenseIndex
 from knowledge.documents import Document
 from knowledge.embedding import Embedder
 from knowledge.errors import IndexUnavailableError, KnowledgeError
-from knowledge.question_keys import QuestionKey, keys_of
+from knowledge.question_keys import embed_keys
 
-FORMAT_VERSION = 3  # 2: sentence embeddings (sentences.npy, sentence_offsets.npy); 3: question keys
 CHUNKER_VERSION = 4  # bump when chunking.py changes how text is split
 KEEP_BUILDS = 2
 
@@ -56,43 +52,14 @@ class IndexConfig:
     def chunking(self) -> Dict[str, int]:
         return {"size": self.chunk_size, "overlap": self.chunk_overlap, "version": CHUNKER_VERSION}
 
-
-def model_fingerprint(model: str) -> str:
-    """Identify a model's weights cheaply: its config files and its weight files' sizes."""
-    path = Path(model).expanduser()
-    if not path.is_dir():
-        return f"id:{model}"
-    digest = hashlib.sha256()
-    for name in ("config.json", "modules.json", "model_card.json", "config_sentence_transformers.json"):
-        if (path / name).is_file():
-            digest.update((path / name).read_bytes())
-    for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")):
-        digest.update(f"{weights.name}:{weights.stat().st_size}".encode())
-    return digest.hexdigest()[:16]
-
-
-@dataclass
-class Build:
-    """A loaded index build."""
-
-    build_id: str
-    path: Path
-    manifest: Dict
-    chunks: List[Chunk]
-    embeddings: np.ndarray
-    dense: DenseIndex
-    # Sentence vectors of chunk ``row`` are ``sentences[offsets[row]:offsets[row + 1]]``, in the order of
-    # ``chunk_sentences(chunks[row].text)``; None for a build made without them (then lexical only).
-    sentences: Optional[np.ndarray] = None
-    sentence_offsets: Optional[np.ndarray] = None
-    # Question keys of every document and their query embeddings, row for row.
-    question_keys: List[QuestionKey] = field(default_factory=list)
-    question_vectors: Optional[np.ndarray] = None
-
-    def sentence_vectors(self, row: int) -> Optional[np.ndarray]:
-        if self.sentences is None or self.sentence_offsets is None:
-            return None
-        return self.sentences[self.sentence_offsets[row] : self.sentence_offsets[row + 1]]
+    def manifest(self) -> Dict:
+        """What a build's manifest records of this configuration."""
+        return {
+            "model": self.model,
+            "model_fingerprint": self.model_fingerprint,
+            "chunking": self.chunking(),
+            "dense_index": self.dense_index,
+        }
 
 
 @dataclass
@@ -143,30 +110,7 @@ class IndexStore:
             raise IndexUnavailableError(
                 f"no knowledge index in {self.index_dir}: run 'python -m knowledge rebuild'"
             )
-        path = self.builds_dir / build_id
-        try:
-            manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-            with open(path / "chunks.jsonl", encoding="utf-8") as f:
-                chunks = [Chunk.from_dict(json.loads(line)) for line in f if line.strip()]
-            embeddings = np.load(path / "embeddings.npy")
-            dense = DenseIndex.load(path / "dense.faiss", manifest.get("dense_index", "flat"))
-            sentences = np.load(path / "sentences.npy")
-            offsets = np.load(path / "sentence_offsets.npy")
-            with open(path / "questions.jsonl", encoding="utf-8") as f:
-                keys = [QuestionKey.from_dict(json.loads(line)) for line in f if line.strip()]
-            key_vectors = np.load(path / "questions.npy")
-        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
-            message = f"the knowledge index {path} is damaged ({error}): rebuild it"
-            raise IndexUnavailableError(message) from error
-        if not (
-            len(chunks) == len(embeddings) == len(dense) == manifest["counts"]["chunks"] == len(offsets) - 1
-            and offsets[-1] == len(sentences)
-            and len(keys) == len(key_vectors)
-        ):
-            raise IndexUnavailableError(f"the knowledge index {path} is inconsistent: rebuild it")
-        return Build(
-            build_id, path, manifest, chunks, embeddings, dense, sentences, offsets, keys, key_vectors
-        )
+        return read_build(self.builds_dir / build_id)
 
     # writing -------------------------------------------------------------------------------------
     @contextmanager
@@ -278,7 +222,8 @@ class IndexStore:
                 vectors[row] = fresh[position]
                 sentence_vectors[row] = fresh_sentences[start : start + len(split[position])]
                 start += len(split[position])
-            keys, key_vectors = self._question_keys(documents, embedder, previous)
+            known = (previous.question_keys, previous.question_vectors) if previous else None
+            keys, key_vectors = embed_keys(documents, embedder, known)
             report.embed_seconds = time.monotonic() - embed_started
             if after_embedding:
                 after_embedding()
@@ -294,30 +239,10 @@ class IndexStore:
                 else np.zeros((0, dimension), np.float32)
             )
             report.build_id = self._write(
-                matrix, chunks, doc_entries, config, dimension, (sentences, offsets), (keys, key_vectors)
+                matrix, chunks, doc_entries, config, (sentences, offsets), (keys, key_vectors)
             )
             report.seconds = time.monotonic() - started
             return report
-
-    @staticmethod
-    def _question_keys(documents: Sequence[Document], embedder: Embedder, previous: Optional[Build]) -> tuple:
-        """Every document's question keys and their vectors; keys the previous build had are reused."""
-        keys = [key for document in documents for key in keys_of(document)]
-        known: Dict[tuple, np.ndarray] = {}
-        if previous is not None and previous.question_vectors is not None:
-            for key, vector in zip(previous.question_keys, previous.question_vectors, strict=True):
-                known[(key.lang, key.text)] = vector
-        missing = sorted({(k.lang, k.text) for k in keys} - set(known))
-        if missing:
-            fresh = embedder.encode_queries([text for _, text in missing])
-            known.update(zip(missing, fresh, strict=True))
-        dimension = embedder.dimension
-        vectors = (
-            np.vstack([known[(k.lang, k.text)] for k in keys]).astype(np.float32)
-            if keys
-            else np.zeros((0, dimension), np.float32)
-        )
-        return keys, vectors
 
     @staticmethod
     def _compatible(manifest: Dict, config: IndexConfig) -> bool:
@@ -334,52 +259,17 @@ class IndexStore:
         chunks: List[Chunk],
         doc_entries: Dict[str, Dict],
         config: IndexConfig,
-        dimension: int,
         sentence_matrix: tuple,
         question_keys: tuple,
     ) -> str:
-        now = dt.datetime.now(dt.timezone.utc)
-        build_id = f"{now:%Y%m%dT%H%M%S}Z-{uuid.uuid4().hex[:6]}"
+        build_id = f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}Z-{uuid.uuid4().hex[:6]}"
         self.builds_dir.mkdir(parents=True, exist_ok=True)
         self._remove_leftovers()
         work = self.builds_dir / f".tmp-{build_id}"
-        work.mkdir()
         try:
-            with open(work / "chunks.jsonl", "w", encoding="utf-8") as f:
-                for chunk in chunks:
-                    f.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
-            np.save(work / "embeddings.npy", matrix)
-            np.save(work / "sentences.npy", sentence_matrix[0])
-            np.save(work / "sentence_offsets.npy", sentence_matrix[1])
-            with open(work / "questions.jsonl", "w", encoding="utf-8") as f:
-                for key in question_keys[0]:
-                    f.write(json.dumps(key.to_dict(), ensure_ascii=False) + "\n")
-            np.save(work / "questions.npy", question_keys[1])
-            dense = DenseIndex(dimension, config.dense_index)
-            if len(matrix):
-                dense.add(matrix)
-            dense.save(work / "dense.faiss")
-            manifest = {
-                "format": FORMAT_VERSION,
-                "build_id": build_id,
-                "model": config.model,
-                "model_fingerprint": config.model_fingerprint,
-                "dimension": dimension,
-                "chunking": config.chunking(),
-                "dense_index": config.dense_index,
-                "documents": doc_entries,
-                "counts": {
-                    "documents": len(doc_entries),
-                    "chunks": len(chunks),
-                    "question_keys": len(question_keys[0]),
-                    "languages": _count_languages(chunks),
-                },
-                "built_at": now.isoformat(timespec="seconds"),
-            }
-            (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
-            for path in work.iterdir():
-                with open(path, "rb") as f:
-                    os.fsync(f.fileno())
+            write_build(
+                work, build_id, matrix, chunks, doc_entries, config.manifest(), sentence_matrix, question_keys
+            )
             final = self.builds_dir / build_id
             os.replace(work, final)
             link = self.index_dir / f".current-{build_id}"
@@ -403,10 +293,3 @@ class IndexStore:
         old = [p for p in builds if p.name != keep][: max(0, len(builds) - KEEP_BUILDS)]
         for path in old:
             shutil.rmtree(path, ignore_errors=True)
-
-
-def _count_languages(chunks: Sequence[Chunk]) -> Dict[str, int]:
-    counts: Dict[str, int] = {}
-    for chunk in chunks:
-        counts[chunk.lang] = counts.get(chunk.lang, 0) + 1
-    return counts

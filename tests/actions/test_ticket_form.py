@@ -1,4 +1,4 @@
-"""The ticket form's validation and actions, turn by turn, with real Trackers and a real database."""
+"""The ticket form's validation, its end (submit, cancel), turn by turn, with real Trackers and a real database."""
 
 from __future__ import annotations
 
@@ -8,13 +8,8 @@ from typing import Any, Dict, List
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.ticket_form import (
-    ActionAskTicketConfirm,
-    ActionAskWorkstation,
-    ActionCancelTicket,
-    ActionSubmitTicket,
-    ValidateTicketForm,
-)
+from actions.ticket_form import ActionAskTicketConfirm, ActionAskWorkstation, ValidateTicketForm
+from actions.ticket_submit import ActionCancelTicket, ActionSubmitTicket
 from tests.actions.conftest import make_tracker
 
 FORM = "ticket_form"

@@ -11,9 +11,9 @@ import pytest
 
 from bench import latency, memory, report, setup_times
 from bench.scale import synthetic
+from knowledge.build_files import Build
 from knowledge.chunking import Chunk
 from knowledge.dense import DenseIndex
-from knowledge.store import Build
 
 
 def test_percentiles_and_ratios_from_samples() -> None:

@@ -15,7 +15,7 @@ from knowledge.documents import load_documents
 from knowledge.excerpts import is_boilerplate
 from knowledge.followup import is_follow_up_candidate
 from knowledge.library import KnowledgeLibrary, LibraryConfig
-from knowledge.search import clean_query
+from knowledge.queries import clean_query
 from tests.knowledge.conftest import write_doc
 
 pytestmark = pytest.mark.slow

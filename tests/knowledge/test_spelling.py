@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.glossary import broader_terms
+from knowledge.broader_terms import broader_terms
 from knowledge.spelling import EnglishSpeller, Speller, correct_chinese
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.ticket_form import field_to_change, parse_request_type, parse_yes_no, without_contact_details
+from actions.ticket_parsing import field_to_change, parse_request_type, parse_yes_no, without_contact_details
 
 
 def test_a_name_typed_with_contact_details_keeps_the_name_only() -> None:
