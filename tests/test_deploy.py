@@ -53,3 +53,31 @@ def test_the_systemd_units_verify(tmp_path: Path) -> None:
         if "ip-assistant" in line and "Failed to" not in line.split(":", 1)[0]
     ]
     assert result.returncode == 0 and not problems, result.stdout + result.stderr
+
+
+# Read by Rasa or the libraries themselves, not by our settings: Rasa's SQL tracker pool and lock lifetime, and
+# the switches that keep Rasa and the model libraries offline and silent.
+READ_BY_RASA_OR_LIBRARIES = {
+    "SQL_POOL_SIZE",
+    "SQL_MAX_OVERFLOW",
+    "TICKET_LOCK_LIFETIME",
+    "RASA_TELEMETRY_ENABLED",
+    "HF_HUB_OFFLINE",
+    "TRANSFORMERS_OFFLINE",
+}
+
+
+def test_every_variable_of_the_example_environment_is_read_by_someone() -> None:
+    """No stale line in the example a deployment copies: each variable is one our settings modules read,
+    one our Rasa configuration names, or one Rasa or a library reads itself."""
+    from tests.test_settings_only import SETTINGS_MODULES, settings_variables
+
+    example = set(
+        re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (DEPLOY / "assistant.env.example").read_text(), re.M)
+    )
+    configured = set()
+    for name in ("bot/endpoints.yml", "bot/credentials.yml"):
+        configured |= set(re.findall(r"\$\{([A-Z0-9_]+)\}", (ROOT / name).read_text()))
+    known = settings_variables(SETTINGS_MODULES) | configured | READ_BY_RASA_OR_LIBRARIES
+    assert len(example) > 20
+    assert sorted(example - known) == []

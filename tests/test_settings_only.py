@@ -1,5 +1,6 @@
 """Settings are read in one place per side: no module reads an environment variable but the settings
-modules (the knowledge engine's, the actions' that extends it, and the Rasa side's ``bot/settings.py``)."""
+modules (the knowledge engine's, the ticket domain's, the actions' that extends both, and the Rasa side's
+``bot/settings.py``)."""
 
 from __future__ import annotations
 
@@ -81,15 +82,22 @@ def test_the_rasa_sides_settings_read_their_variables_with_one_message_for_a_bad
         BotSettings.from_env({"RATE_LIMIT_MESSAGES": "0"})
 
 
-def test_every_variable_the_settings_read_is_documented_in_the_readme() -> None:
-    reads = re.compile(
-        r'(?:env\.get|env_int|env_path|env_choice|env_flag|_number)\((?:env, )?"([A-Z][A-Z0-9_]+)"'
-    )
-    names = {
+SETTING_READS = re.compile(
+    r'(?:env\.get|env_int|env_number|env_path|env_choice|env_flag|_number)\((?:env, )?"([A-Z][A-Z0-9_]+)"'
+)
+
+
+def settings_variables(modules: set) -> set:
+    """Every environment variable the settings ``modules`` read."""
+    return {
         name
-        for module in SETTINGS_MODULES
-        for name in reads.findall((ROOT / module).read_text(encoding="utf-8"))
+        for module in modules
+        for name in SETTING_READS.findall((ROOT / module).read_text(encoding="utf-8"))
     }
+
+
+def test_every_variable_the_settings_read_is_documented_in_the_readme() -> None:
+    names = settings_variables(SETTINGS_MODULES)
     assert len(names) > 25
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     configuration = readme[readme.index("## Configuration") : readme.index("## Troubleshooting")]
