@@ -35,9 +35,12 @@ def compose_answer(answer: Answer, language: str, source_line: bool = True) -> D
     lines = []
     if best.chunk.lang != language:
         lines.append(text(language, "answer_other_language"))
-    lines.append(
-        text(language, "answer_about" if answer.follow_up else "answer_intro", title=best.chunk.title)
-    )
+    if best.chunk.kind == "faq":  # staff's answer to this question: its title is the question itself
+        lines.append(text(language, "answer_faq"))
+    else:
+        lines.append(
+            text(language, "answer_about" if answer.follow_up else "answer_intro", title=best.chunk.title)
+        )
     lines.append(shown)
     if source_line:
         lines.append(text(language, "answer_source", citation=citation_text(best)))

@@ -23,6 +23,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_composer import compose_answer
+from actions.answer_log import record_reply
 from actions.buttons import ask_something_else_button, open_ticket_button
 from actions.channel import renders_citations
 from actions.language import conversation_language
@@ -97,20 +98,30 @@ def looks_like_a_question(text: str) -> bool:
     return is_question(text) or substantial
 
 
+def _question(tracker: Tracker) -> str:
+    return ((tracker.latest_message or {}).get("text") or "").strip()
+
+
 def offer_buttons(language: str) -> List[Dict[str, str]]:
     """The follow-ups offered with every answer (or non-answer): a person's help, or another question."""
     return [open_ticket_button(language), ask_something_else_button(language)]
 
 
-def no_answer(
-    dispatcher: CollectingDispatcher, language: str, declined: bool, response: str
+async def no_answer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, language: str, declined: bool, response: str
 ) -> List[Dict[Text, Any]]:
     """No passage for the user: a message the NLU declined keeps its polite decline; any other gets
-    ``response`` ("not covered", "temporarily unavailable") and the usual offers."""
+    ``response`` ("not covered", "temporarily unavailable") and the usual offers. A decline and a "not
+    covered" go to the answer log, where staff review them, and carry its id so the user can rate them."""
+    custom = None
+    if response == "utter_knowledge_not_found" or declined:
+        outcome = "declined" if declined else "not_covered"
+        answer_id = await record_reply(tracker.sender_id, language, _question(tracker), outcome)
+        custom = {"type": "rateable", "answer_id": answer_id} if answer_id else None
     if declined:
-        dispatcher.utter_message(response="utter_out_of_scope")
+        dispatcher.utter_message(response="utter_out_of_scope", json_message=custom)
     else:
-        dispatcher.utter_message(response=response, buttons=offer_buttons(language))
+        dispatcher.utter_message(response=response, buttons=offer_buttons(language), json_message=custom)
     return []
 
 
@@ -143,7 +154,7 @@ class ActionAnswerFromKnowledge(Action):
                 logger.error("knowledge base unavailable: %s", error)
             else:
                 logger.exception("knowledge search failed")
-            return no_answer(dispatcher, language, declined, "utter_knowledge_unavailable")
+            return await no_answer(dispatcher, tracker, language, declined, "utter_knowledge_unavailable")
         logger.info(
             "knowledge search lang=%s intent=%s follow_up=%s results=%s",
             language,
@@ -152,13 +163,23 @@ class ActionAnswerFromKnowledge(Action):
             [(r.chunk.chunk_id, round(r.probability, 3), r.confident) for r in answer.results],
         )
         if not answer.confident:
-            return no_answer(dispatcher, language, declined, "utter_knowledge_not_found")
+            return await no_answer(dispatcher, tracker, language, declined, "utter_knowledge_not_found")
         composed = compose_answer(answer, language, source_line=not renders_citations(tracker))
+        best = answer.results[0]
+        answer_id = await record_reply(
+            tracker.sender_id, language, text, "answered", best.probability, composed["citations"]
+        )
         # Text, buttons and citations travel as one bot message, so no client can show one without the other.
         dispatcher.utter_message(
             text=composed["text"],
             buttons=offer_buttons(language),
-            json_message={"type": "citations", "language": language, "citations": composed["citations"]},
+            # answer_id: what a 👍/👎 on this answer names (the chat page sends it back, REST clients may too)
+            json_message={
+                "type": "citations",
+                "language": language,
+                "citations": composed["citations"],
+                "answer_id": answer_id,
+            },
         )
         context = answer.context
         return [SlotSet("knowledge_question", context.question), SlotSet("knowledge_doc", context.family)]

@@ -36,6 +36,8 @@ class Settings(KnowledgeSettings, TicketSettings):
     default_language: str = "zh"
     log_level: str = "INFO"  # of our loggers in the action server
     actions_host: str = "0.0.0.0"  # where the action server listens (SANIC_HOST)
+    # The answer log (replies, ratings, the review queue): by default in the ticket database
+    feedback_database_url: str = ""
     # Staff console
     staff_host: str = "127.0.0.1"
     staff_port: int = 8090
@@ -56,6 +58,7 @@ class Settings(KnowledgeSettings, TicketSettings):
             default_language=default_language,
             log_level=env_choice(env, "ASSISTANT_LOG_LEVEL", LOG_LEVELS, "info").upper(),
             actions_host=env.get("SANIC_HOST") or "0.0.0.0",
+            feedback_database_url=env.get("FEEDBACK_DATABASE_URL") or tickets.tickets_database_url,
             staff_host=env.get("STAFF_HOST") or "127.0.0.1",
             staff_port=env_int(env, "STAFF_PORT", 8090),
             staff_database_url=env.get("STAFF_DATABASE_URL")

@@ -111,6 +111,7 @@ TEXTS: Dict[str, Bilingual] = {
     # answers
     "answer_intro": {"zh": "根据《{title}》：", "en": 'From "{title}":'},
     "answer_about": {"zh": "关于《{title}》：", "en": 'About "{title}":'},
+    "answer_faq": {"zh": "常见问题解答：", "en": "From our frequently asked questions:"},
     "answer_source": {"zh": "来源：{citation}", "en": "Source: {citation}"},
     "answer_see_also": {"zh": "相关内容：《{title}》", "en": 'See also: "{title}"'},
     "answer_other_language": {
@@ -118,6 +119,16 @@ TEXTS: Dict[str, Bilingual] = {
         "en": "(This passage is available in Chinese only.)",
     },
     "citation": {"zh": "{title}（{source}）", "en": "{title} ({source})"},
+    # feedback on answers
+    "feedback_thanks_up": {"zh": "谢谢您的反馈！", "en": "Thank you for your feedback!"},
+    "feedback_thanks_down": {
+        "zh": "谢谢您告诉我们，工作人员会查看这个回答并改进。如需人工帮助，可以开一张援助工单。",
+        "en": "Thank you for telling us. Staff will look at this answer and improve it. If you need a person's help, you can open an assistance ticket.",
+    },
+    "feedback_nothing_to_rate": {
+        "zh": "这次对话里还没有可以评价的回答。请先提出您的问题。",
+        "en": "There is no answer in this conversation to rate yet. Please ask your question first.",
+    },
     # buttons
     "open_ticket_button": {"zh": "开一张援助工单", "en": "Open an assistance ticket"},
     "ask_something_else_button": {"zh": "问其他问题", "en": "Ask something else"},

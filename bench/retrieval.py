@@ -31,7 +31,7 @@ def _families(searcher: HybridSearcher, rows: Sequence[int], k: int) -> List[str
     ids: List[str] = []
     for row in rows:
         chunk = searcher.build.chunks[row]
-        family = chunk.translation_of or chunk.doc_id
+        family = chunk.family
         if family not in families:
             families.append(family)
             ids.append(chunk.doc_id)

@@ -48,6 +48,13 @@ class Chunk:
     source_url: str | None
     translation_of: str | None
     topics: Tuple[str, ...] = ()
+    answers_for: str | None = None  # an FAQ entry's document (knowledge.documents.Document.family)
+    kind: str = "document"
+
+    @property
+    def family(self) -> str:
+        """The document this passage stands for in a ranking (see :attr:`Document.family`)."""
+        return self.answers_for or self.translation_of or self.doc_id
 
     @property
     def embed_text(self) -> str:
@@ -190,4 +197,6 @@ def _make_chunk(document: Document, section_path: List[str], text: str, number: 
         source_url=document.source_url,
         translation_of=document.translation_of,
         topics=tuple(document.topics),
+        answers_for=document.answers_for,
+        kind=document.kind,
     )

@@ -79,7 +79,7 @@ def _add_or_update(library: KnowledgeLibrary, args: argparse.Namespace, update: 
     change = library.update if update else library.add
     report = change(documents, progress=_progress_bar("embedding"))
     for d in documents:
-        target = "" if update else f" -> {library.path_for(d.lang, d.id)}"
+        target = "" if update else f" -> {library.path_for(d.lang, d.id, d.kind)}"
         print(f"{'updated' if update else 'added'} {d.key}: {d.title}{target}")
     _print_report(report)
     return 0

@@ -12,6 +12,8 @@ updated: 2023-04-13
 translation_of: trademark-enforcement   # optional; an English version names its Chinese original
 questions:                         # optional; questions the document answers, searched as extra keys
   - 商标侵权怎么举报？
+kind: faq                          # optional; "faq" for an FAQ entry staff made (knowledge/docs/faq/)
+answers_for: how-to-request-mediation   # optional (FAQ); the document whose subject it answers
 ---
 # Heading
 Text...
@@ -34,7 +36,8 @@ from knowledge.errors import DocumentError
 LANGUAGES = ("zh", "en")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 REQUIRED = ("id", "title", "lang", "topics", "source", "updated")
-KNOWN = set(REQUIRED) | {"source_url", "translation_of", "questions"}
+KNOWN = set(REQUIRED) | {"source_url", "translation_of", "questions", "kind", "answers_for"}
+KINDS = ("document", "faq")
 MAX_QUESTIONS = 100
 MAX_QUESTION_CHARS = 300
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
@@ -56,7 +59,17 @@ class Document:
     # Questions the document answers, in its language: search keys a user's question is matched against
     # (knowledge.question_keys); the title and headings are keys too, so every document has some.
     questions: Tuple[str, ...] = ()
+    # An FAQ entry (staff's answer to a question users asked, with its source) is a small document of its own
+    # kind; ``answers_for`` ties it to the document whose subject it answers (searched as that document).
+    kind: str = "document"
+    answers_for: Optional[str] = None
     path: Optional[str] = field(default=None, compare=False)
+
+    @property
+    def family(self) -> str:
+        """What a search result stands for: the original of a translation, the document an FAQ entry
+        answers for, or the document itself."""
+        return self.answers_for or self.translation_of or self.id
 
     @property
     def key(self) -> str:
@@ -78,6 +91,7 @@ class Document:
                 self.updated,
                 self.body,
                 self.questions,
+                *((self.kind, self.answers_for) if self.kind != "document" else ()),
             )
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -97,6 +111,10 @@ class Document:
             data["translation_of"] = self.translation_of
         if self.questions:
             data["questions"] = list(self.questions)
+        if self.kind != "document":
+            data["kind"] = self.kind
+        if self.answers_for:
+            data["answers_for"] = self.answers_for
         return data
 
     def to_markdown(self) -> str:
@@ -148,11 +166,14 @@ def parse_document(text: str, path: object = "<text>") -> Document:
     ):
         raise DocumentError(path, "must be a non-empty list of words", "topics")
     optional = {}
-    for name in ("source_url", "translation_of"):
+    for name in ("source_url", "translation_of", "kind", "answers_for"):
         if meta.get(name) not in (None, ""):
             optional[name] = _text_field(meta, name, path)
-    if optional.get("translation_of") and not ID_PATTERN.match(optional["translation_of"]):
-        raise DocumentError(path, "must be the id of another document", "translation_of")
+    for name in ("translation_of", "answers_for"):
+        if optional.get(name) and not ID_PATTERN.match(optional[name]):
+            raise DocumentError(path, "must be the id of another document", name)
+    if optional.get("kind", "document") not in KINDS:
+        raise DocumentError(path, f"must be one of {', '.join(KINDS)}", "kind")
     questions = _questions(meta.get("questions"), path)
     body = text.lstrip("\ufeff")[match.end() :].strip()
     if not body:

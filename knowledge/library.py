@@ -97,8 +97,10 @@ class KnowledgeLibrary:
         pending += [key for key in indexed if key not in {d.key for d in documents}]
         return sorted(pending)
 
-    def path_for(self, lang: str, doc_id: str) -> Path:
-        return self.config.docs_dir / lang / f"{doc_id}.md"
+    def path_for(self, lang: str, doc_id: str, kind: str = "document") -> Path:
+        """``docs/<lang>/<id>.md``; FAQ entries apart, under ``docs/faq/<lang>/``."""
+        folder = self.config.docs_dir / "faq" if kind == "faq" else self.config.docs_dir
+        return folder / lang / f"{doc_id}.md"
 
     def find(self, doc_id: str, lang: Optional[str] = None) -> List[Document]:
         found = [d for d in self.documents() if d.id == doc_id and (lang is None or d.lang == lang)]
@@ -125,7 +127,9 @@ class KnowledgeLibrary:
                     "(use 'update' to replace it, or choose another --id)",
                     "id",
                 )
-        return self._apply({self.path_for(d.lang, d.id): d.to_markdown() for d in documents}, progress)
+        return self._apply(
+            {self.path_for(d.lang, d.id, d.kind): d.to_markdown() for d in documents}, progress
+        )
 
     def update(self, documents: Sequence[Document], progress: Progress = None) -> BuildReport:
         """Replace existing documents (matched by id and language)."""
@@ -139,9 +143,10 @@ class KnowledgeLibrary:
                     f"no {document.lang} document with id '{document.id}' to update (use 'add')",
                     "id",
                 )
-            if old.path and Path(old.path) != self.path_for(document.lang, document.id):
+            target = self.path_for(document.lang, document.id, document.kind)
+            if old.path and Path(old.path) != target:
                 changes[Path(old.path)] = None  # it lived under another file name
-            changes[self.path_for(document.lang, document.id)] = document.to_markdown()
+            changes[target] = document.to_markdown()
         return self._apply(changes, progress)
 
     def remove(

@@ -49,7 +49,7 @@ def keys_of(document: Document) -> List[QuestionKey]:
         if heading and not BOILERPLATE.match(heading.group(1)):
             texts.append(heading.group(1).strip(" *_"))
     texts.extend(document.questions)
-    family = document.translation_of or document.id
+    family = document.family
     unique = dict.fromkeys(t.strip() for t in texts if t.strip())
     return [QuestionKey(text, document.key, family, document.lang) for text in unique]
 

@@ -49,7 +49,7 @@ class SearchResult:
     @property
     def family(self) -> str:
         """The document family: a Chinese original and its translation are one."""
-        return self.chunk.translation_of or self.chunk.doc_id
+        return self.chunk.family
 
     @property
     def citation(self) -> Dict[str, Optional[str]]:
@@ -103,14 +103,12 @@ class HybridSearcher:
         self.speller = Speller(c.text for c in self.build.chunks if c.lang == "en")
         self._keys = KeyIndex(self.build.question_keys, self.build.question_vectors)
         # Document families that state any amount of money (a fee, a fine, "free of charge").
-        self._money_families = {
-            c.translation_of or c.doc_id for c in self.build.chunks if states_money(c.text)
-        }
+        self._money_families = {c.family for c in self.build.chunks if states_money(c.text)}
         query_words("预热 warm-up")  # load Jieba's dictionary now, not during the first question
         self.speller.correct("预热侵全")  # and the pinyin tables
         self._family_rows: Dict[tuple, List[int]] = {}
         for row, chunk in enumerate(self.build.chunks):
-            self._family_rows.setdefault((chunk.translation_of or chunk.doc_id, chunk.lang), []).append(row)
+            self._family_rows.setdefault((chunk.family, chunk.lang), []).append(row)
         langs = np.array([c.lang for c in self.build.chunks])
         rng = np.random.default_rng(0)
         self._lang_rows = {}
@@ -125,7 +123,7 @@ class HybridSearcher:
         offsets = self.build.sentence_offsets
         if self.build.sentences is not None and offsets is not None and len(self.build.sentences):
             per_chunk = np.diff(offsets)
-            owners = [number[c.translation_of or c.doc_id] for c in self.build.chunks]
+            owners = [number[c.family] for c in self.build.chunks]
             self._sentence_family = np.repeat(np.array(owners, dtype=np.int64), per_chunk)
             self._sentence_lang = np.repeat(np.array([c.lang for c in self.build.chunks]), per_chunk)
         else:
@@ -253,7 +251,7 @@ class HybridSearcher:
             )
             features["fused"] = fused_score * (RRF_K + 1)  # 1.0: first in one ranking at full weight
             chunk = self.build.chunks[row]
-            family = chunk.translation_of or chunk.doc_id
+            family = chunk.family
             features["question"] = keys.relevance(family)
             features["question_gap"] = keys.gap(family)
             features["money_unstated"] = float(asks_money and family not in self._money_families)

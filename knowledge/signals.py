@@ -35,7 +35,7 @@ class QuerySignals:
     @classmethod
     def of(cls, chunks, dense_ranked, lexical_ranked, relevance, query, best_sentence) -> QuerySignals:  # noqa: ANN001
         def family(row: int) -> str:
-            return chunks[row].translation_of or chunks[row].doc_id
+            return chunks[row].family
 
         best: Dict[str, float] = {}
         for row, value in relevance.items():
@@ -51,7 +51,7 @@ class QuerySignals:
     def features(
         self, chunk: Chunk, lang: str, cosine: float, relevance: float, coverage: float, bm25: float
     ) -> Dict[str, float]:
-        family = chunk.translation_of or chunk.doc_id
+        family = chunk.family
         others = [value for name, value in self.best_relevance.items() if name != family]
         sentence = self.best_sentence.get(family, relevance)
         other_sentences = [value for name, value in self.best_sentence.items() if name != family]

@@ -17,10 +17,11 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from actions.settings import Settings, get_settings
+from feedback.store import AnswerLog
 from knowledge.embedding import Embedder
 from staff.console import Console
 from staff.pages import HERE
-from staff.routes import accounts, knowledge, tickets
+from staff.routes import accounts, faq, knowledge, review, tickets
 from staff.security import SecurityHeaders, on_http_exception, secret_key
 from tickets.store import TicketStore
 
@@ -29,13 +30,17 @@ def create_app(
     settings: Optional[Settings] = None,
     ticket_store: Optional[TicketStore] = None,
     embedder: Optional[Embedder] = None,
+    answers: Optional[AnswerLog] = None,
 ) -> Starlette:
-    """The console for ``settings``; a ticket store and an embedder may be given (tests share theirs)."""
+    """The console for ``settings``; a ticket store, an embedder and an answer log may be given (tests
+    share theirs)."""
     settings = settings or get_settings()
     routes = [
         *accounts.ROUTES,
         *knowledge.ROUTES,
         *tickets.ROUTES,
+        *review.ROUTES,
+        *faq.ROUTES,
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     middleware = [
@@ -52,5 +57,5 @@ def create_app(
     app = Starlette(
         routes=routes, middleware=middleware, exception_handlers={HTTPException: on_http_exception}
     )
-    app.state.console = Console(settings, ticket_store, embedder)
+    app.state.console = Console(settings, ticket_store, embedder, answers)
     return app

@@ -7,11 +7,13 @@ store and embedder.
 from __future__ import annotations
 
 import threading
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
+import numpy as np
 from starlette.requests import Request
 
 from actions.settings import Settings
+from feedback.store import AnswerLog, shared_log
 from knowledge.base import KnowledgeBase
 from knowledge.embedding import Embedder
 from knowledge.library import KnowledgeLibrary, LibraryConfig
@@ -27,8 +29,11 @@ class Console:
         settings: Settings,
         tickets: Optional[TicketStore] = None,
         embedder: Optional[Embedder] = None,
+        answers: Optional[AnswerLog] = None,
     ) -> None:
         self.settings = settings
+        self._answers = answers
+        self._question_vectors: Dict[str, np.ndarray] = {}  # review queue texts, encoded once
         self.accounts = Accounts(settings.staff_database_url)
         self.library = KnowledgeLibrary(LibraryConfig.from_settings(settings), embedder=embedder)
         self._tickets = tickets
@@ -45,6 +50,22 @@ class Console:
     @property
     def tickets(self) -> TicketStore:
         return self._tickets or shared_store(self.settings.tickets_database_url)
+
+    @property
+    def answers(self) -> AnswerLog:
+        url = self.settings.feedback_database_url or self.settings.tickets_database_url
+        return self._answers or shared_log(url)
+
+    def question_vectors(self, texts: List[str]) -> np.ndarray:
+        """Query embeddings of ``texts`` (blocking: call it in a thread), each text encoded only once."""
+        missing = sorted({t for t in texts if t not in self._question_vectors})
+        if missing:
+            vectors = self.library.embedder.encode_queries(missing)
+            self._question_vectors.update(zip(missing, vectors, strict=True))
+        dimension = self.library.embedder.dimension
+        if not texts:
+            return np.zeros((0, dimension), np.float32)
+        return np.vstack([self._question_vectors[t] for t in texts])
 
     @property
     def knowledge_base(self) -> KnowledgeBase:

@@ -38,14 +38,19 @@ def open_engine(url: str) -> Engine:
     raise ValueError(f"unsupported database URL {url.split(':', 1)[0]!r} (use sqlite or postgresql)")
 
 
-def migrate(engine: Engine) -> None:
-    """Apply the Alembic migrations up to the newest, on a connection of ``engine``."""
+def migrate(engine: Engine, directory: Path = MIGRATIONS, version_table: str = "alembic_version") -> None:
+    """Apply the Alembic migrations in ``directory`` up to the newest, on a connection of ``engine``.
+
+    Another set of tables in the same database (the answer log, :mod:`feedback`) keeps its own
+    ``version_table``, so each set migrates on its own.
+    """
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(directory))
     with engine.begin() as connection:
         if engine.dialect.name != "sqlite":
             connection.execute(text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
         config.attributes["connection"] = connection
+        config.attributes["version_table"] = version_table
         command.upgrade(config, "head")
 
 

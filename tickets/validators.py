@@ -17,6 +17,8 @@ _LANDLINE = re.compile(r"(?<!\d)(?:\+?86[-\s]?|0086[-\s]?)?\(?(0\d{2,3})\)?[-\s]
 _EMAIL = re.compile(
     r"(?<![\w.+-])([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24})(?![\w-])"
 )
+# In free text an address may touch Chinese characters ("邮箱anna@example.com"): no word boundary there.
+_EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
 
 # GB 32100-2015: 18 characters from this alphabet (no I, O, S, V, Z); the last is a check character.
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -96,3 +98,11 @@ def mask_email(email: Optional[str]) -> str:
         return ""
     local, domain = email.split("@", 1)
     return f"{local[:1]}***@{domain}"
+
+
+def mask_contact_details(text: str) -> str:
+    """Free text with every phone number and e-mail address in it masked as a ticket's are ("138****5678"),
+    for logs staff read (the answer log keeps what users asked, not how to reach them)."""
+    text = _EMAIL_IN_TEXT.sub(lambda m: mask_email(m.group(0)), text or "")
+    text = _MOBILE.sub(lambda m: mask_phone("".join(m.groups())), text)
+    return _LANDLINE.sub(lambda m: mask_phone("".join(m.groups())), text)

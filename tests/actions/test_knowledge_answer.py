@@ -68,6 +68,9 @@ def live_base(corpus: Path, model_dir: str, embedder, monkeypatch) -> KnowledgeL
     library.rebuild()
     base = KnowledgeBase(corpus.parent / "index", model_dir, embedder=embedder)
     monkeypatch.setattr(knowledge_answer, "_base", base)
+    monkeypatch.setenv(
+        "FEEDBACK_DATABASE_URL", f"sqlite:///{corpus.parent / 'answers.db'}"
+    )  # a log of its own
     return library
 
 
@@ -108,7 +111,8 @@ def test_unrelated_question_gets_the_honest_fallback_and_no_passage(live_base, t
     # The NLU would not be sure that these are policy questions: the search keeps its full strictness.
     [message] = run(text, language, confidence=0.6)
     assert message["response"] == "utter_knowledge_not_found"
-    assert message["text"] is None and not message.get("custom")
+    assert message["text"] is None and not (message.get("custom") or {}).get("citations")
+    assert message["custom"] == {"type": "rateable", "answer_id": message["custom"]["answer_id"]}  # rateable
 
 
 def test_staff_changes_are_answered_without_a_restart(live_base: KnowledgeLibrary, corpus: Path) -> None:
@@ -178,7 +182,7 @@ def test_the_nlu_confidence_comes_from_the_intent_ranking() -> None:
 def test_a_message_the_nlu_declines_gets_the_polite_decline(live_base, text, language) -> None:
     [message] = run(text, language, intent="out_of_scope", confidence=0.9)
     assert message["response"] == "utter_out_of_scope"
-    assert not message.get("custom")
+    assert set(message["custom"]) == {"type", "answer_id"}  # no passage; the user can still rate the decline
 
 
 def test_a_follow_up_the_nlu_declines_is_answered_with_the_previous_question(live_base) -> None:
@@ -198,3 +202,17 @@ def test_a_declined_message_gets_the_decline_when_the_index_is_missing(
     monkeypatch.setattr(knowledge_answer, "_base", KnowledgeBase(tmp_path / "no-index", model_dir))
     [message] = run("外资企业所得税怎么交", "zh", intent="out_of_scope")
     assert message["response"] == "utter_out_of_scope"
+
+
+def test_every_reply_is_in_the_answer_log_and_an_answer_names_its_log_entry(live_base) -> None:
+    from actions.answer_log import answer_log
+
+    [answered] = run("假冒我们注册商标的商品去哪里举报", "zh")
+    answer_id = answered["custom"]["answer_id"]
+    entry = answer_log().get(answer_id)
+    assert entry.outcome == "answered" and entry.question == "假冒我们注册商标的商品去哪里举报"
+    assert entry.citations[0]["doc_id"] == answered["custom"]["citations"][0]["doc_id"]
+    [uncovered] = run("请问明天上海天气怎么样，电话13812345678", "zh")
+    assert answer_log().get(uncovered["custom"]["answer_id"]).outcome == "not_covered"
+    queued = [item for item in answer_log().queue() if item.outcome == "not_covered"]
+    assert [item.question for item in queued] == ["请问明天上海天气怎么样，电话138****5678"]

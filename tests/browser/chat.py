@@ -70,7 +70,7 @@ class Chat:
 
     def say(self, text: str, expect: Optional[str] = None) -> str:
         before = len(self.bot_texts())
-        box = self.root.locator("textarea")
+        box = self.root.locator("#ipa-input")
         box.fill(text)
         box.press("Enter")
         return self.wait_for_reply(before, expect)

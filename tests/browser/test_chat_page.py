@@ -85,7 +85,7 @@ def test_switching_the_language_changes_the_page_and_the_replies(open_page) -> N
     chat.page.get_by_role("button", name="Switch to English").click()
     chat.wait_for_reply(1, "English")
     assert chat.page.get_by_role("button", name="切换到中文").is_visible()
-    assert chat.root.locator("textarea").get_attribute("placeholder").startswith("Type your question")
+    assert chat.root.locator("#ipa-input").get_attribute("placeholder").startswith("Type your question")
     answer = chat.say("Where can I report a counterfeit trademark?", expect="From")
     assert len(CJK.findall(answer)) < len(answer) / 10
     assert "Sources" in chat.last_bot().locator(".sources").inner_text()
@@ -204,7 +204,7 @@ def test_the_open_chat_has_no_serious_accessibility_problems(open_page, locale: 
     serious = [v for v in results if v["impact"] in ("serious", "critical")]
     assert not serious, serious
     # keyboard: Escape closes the panel and gives the focus back to the launcher
-    chat.root.locator("textarea").press("Escape")
+    chat.root.locator("#ipa-input").press("Escape")
     launcher = chat.page.get_by_role("button", name=OPEN_ZH if locale == "zh-CN" else OPEN_EN)
     assert launcher.is_visible()
     assert chat.page.evaluate("() => document.activeElement.id") == "ip-assistant-chat"

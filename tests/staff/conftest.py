@@ -11,6 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from actions.settings import Settings
+from feedback.store import AnswerLog
 from staff.accounts import Accounts
 from staff.app import create_app
 from tests.knowledge.conftest import corpus, embedder, model_dir  # noqa: F401
@@ -31,13 +32,15 @@ def console_app(tmp_path: Path, corpus: Path, model_dir: str, embedder):  # noqa
         staff_secret_key="test-secret-" + "x" * 32,
     )
     tickets = TicketStore(f"sqlite:///{tmp_path / 'tickets.db'}")
-    app = create_app(settings, tickets, embedder)
+    answers = AnswerLog(tickets.url)  # the answer log shares the ticket database, as by default
+    app = create_app(settings, tickets, embedder, answers)
     app.state.console.library.rebuild()
     accounts: Accounts = app.state.console.accounts
     for name, role in (("erin.editor", "editor"), ("hank.handler", "handler"), ("ada.admin", "admin")):
         accounts.create_user(name, PASSWORD, role, actor="test")
     yield app
     tickets.engine.dispose()
+    answers.engine.dispose()
 
 
 def csrf_of(html: str) -> str:

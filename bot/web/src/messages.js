@@ -31,6 +31,10 @@ export function applyBotEvent(messages, event) {
 
 /** Attach what a custom payload carries to its message; false when it is nothing the page shows. */
 function applyCustom(message, custom) {
+  // What a 👍/👎 on this reply names (an answer, or a "not covered"); only an id the server made (hex).
+  const rateable = typeof custom.answer_id === "string" && /^[0-9a-f]{32}$/.test(custom.answer_id);
+  if (rateable) message.answerId = custom.answer_id;
+  if (custom.type === "rateable") return rateable;
   if (custom.type === "citations" && Array.isArray(custom.citations)) {
     message.citations = custom.citations.slice(0, 5).map((c) => ({
       title: String(c.title || ""),
@@ -48,7 +52,7 @@ function applyCustom(message, custom) {
 }
 
 /** One message as a list item: who said it (for screen readers), the text, then its extras. */
-export function renderMessage(message, strings, { onButton, onCopy, buttonsActive }) {
+export function renderMessage(message, strings, { onButton, onCopy, onFeedback, buttonsActive }) {
   const fromBot = message.from === "bot";
   const lang = message.lang === "en" ? "en" : "zh-CN";
   const bubble = el("div", { class: "bubble", lang }, [message.text || ""]);
@@ -61,6 +65,9 @@ export function renderMessage(message, strings, { onButton, onCopy, buttonsActiv
   }
   if (fromBot && message.ticket) {
     item.append(renderTicket(message.ticket, strings, onCopy));
+  }
+  if (fromBot && message.answerId && onFeedback) {
+    item.append(renderFeedback(message, strings, onFeedback));
   }
   if (fromBot && message.buttons && message.buttons.length) {
     const group = el("div", { class: "buttons", role: "group", "aria-label": message.text.slice(0, 60) });
@@ -105,4 +112,64 @@ function renderTicket(number, strings, onCopy) {
     el("strong", { class: "ticket-number" }, [number]),
     el("button", { type: "button", class: "copy", onclick: (e) => onCopy(number, e.currentTarget) }, [strings.copy]),
   ]);
+}
+
+export const FEEDBACK_REASONS = ["wrong", "outdated", "not_asked", "other"];
+
+/**
+ * 👍 / 👎 under a knowledge answer. 👎 opens a short form: a reason (optional) and a comment (optional).
+ * Real buttons and a fieldset with a legend, so keyboards and screen readers can use it; once sent,
+ * the controls give way to a note that says so.
+ */
+function renderFeedback(message, strings, onFeedback) {
+  if (message.feedback) {
+    return el("p", { class: "feedback-done", role: "status" }, [strings.feedbackThanks]);
+  }
+  const box = el("div", { class: "feedback", role: "group", "aria-label": strings.feedbackLabel });
+  const form = el("form", { class: "feedback-form", hidden: true });
+  const up = el(
+    "button",
+    { type: "button", class: "rate up", onclick: () => onFeedback(message, "up") },
+    [el("span", { "aria-hidden": "true" }, ["👍 "]), strings.helpful],
+  );
+  const down = el(
+    "button",
+    {
+      type: "button",
+      class: "rate down",
+      "aria-expanded": "false",
+      onclick: () => {
+        form.hidden = !form.hidden;
+        down.setAttribute("aria-expanded", String(!form.hidden));
+        if (!form.hidden) form.querySelector("input").focus();
+      },
+    },
+    [el("span", { "aria-hidden": "true" }, ["👎 "]), strings.notHelpful],
+  );
+  const name = `ipa-reason-${message.answerId}`;
+  const fieldset = el("fieldset", {}, [el("legend", {}, [strings.reasonQuestion])]);
+  for (const reason of FEEDBACK_REASONS) {
+    const id = `${name}-${reason}`;
+    fieldset.append(
+      el("div", { class: "reason" }, [
+        el("input", { type: "radio", name, id, value: reason }),
+        el("label", { for: id }, [strings.reasons[reason]]),
+      ]),
+    );
+  }
+  const commentId = `ipa-comment-${message.answerId}`;
+  const comment = el("textarea", { id: commentId, rows: "2", maxlength: "300", class: "feedback-comment" });
+  form.append(
+    fieldset,
+    el("label", { for: commentId, class: "comment-label" }, [strings.commentLabel]),
+    comment,
+    el("button", { type: "submit", class: "feedback-send" }, [strings.feedbackSend]),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const chosen = form.querySelector("input[type=radio]:checked");
+    onFeedback(message, "down", chosen ? chosen.value : "", comment.value.trim());
+  });
+  box.append(up, down, form);
+  return box;
 }

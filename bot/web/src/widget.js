@@ -112,7 +112,7 @@ function mount(config) {
       const rev = message.rev || 0;
       const known = rendered[index];
       if (known && known.rev === rev) return;
-      const node = renderMessage(message, strings(), { onButton, onCopy, buttonsActive: true });
+      const node = renderMessage(message, strings(), { onButton, onCopy, onFeedback, buttonsActive: true });
       if (known) known.node.replaceWith(node);
       else log.append(node);
       rendered[index] = { node, rev };
@@ -202,6 +202,22 @@ function mount(config) {
   function onButton(button) {
     say(button.title, button.payload);
     input.focus();
+  }
+
+  /** A 👍/👎 on an answer: sent as the feedback intent with the answer's id; no bubble of the user's. */
+  function onFeedback(message, rating, reason = "", comment = "") {
+    const entities = { answer_id: message.answerId, rating, language: state.language };
+    if (reason) entities.reason = reason;
+    if (comment) entities.comment = comment.slice(0, 300);
+    if (!connection.send(`/feedback${JSON.stringify(entities)}`, metadata())) {
+      showStatus();
+      return;
+    }
+    message.feedback = { rating, reason };
+    message.rev = (message.rev || 0) + 1;
+    saveState(state);
+    renderLog();
+    setTyping(true);
   }
 
   async function onCopy(number, button) {
