@@ -61,7 +61,7 @@ build: venvs
 $(RASA_MODEL): $(TRAINING_INPUTS) requirements/rasa.lock
 	@echo "==> training the Rasa model (about a minute)"
 	@mkdir -p var/rasa/models
-	scripts/timed.sh train $(RASA) train --config config.yml --domain domain.yml --data bot/data \
+	PYTHONHASHSEED=0 TF_DETERMINISTIC_OPS=1 scripts/timed.sh train $(RASA) train --config config.yml --domain domain.yml --data bot/data \
 		--out var/rasa/models --fixed-model-name current
 	@touch $@
 

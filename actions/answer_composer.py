@@ -13,7 +13,7 @@ from typing import Any, Dict
 from actions.texts import text
 from knowledge.answering import Answer
 from knowledge.excerpts import opening
-from knowledge.search import SearchResult
+from knowledge.search_result import SearchResult
 
 
 def citation_text(result: SearchResult) -> str:

@@ -1,9 +1,10 @@
 """``action_record_feedback``: a user's 👍/👎 on an answer, with an optional reason, into the answer log.
 
 The chat page sends ``/feedback{"answer_id": "...", "rating": "down", "reason": "wrong", "comment": "..."}``
-(REST clients may send the same); a typed "这个回答不对" / "that answer was wrong" is the NLU's ``feedback``
-intent without entities, and rates the conversation's last answer by its words. A rating counts only for an
-answer of the same conversation. A 👎 lands in the staff review queue.
+(REST clients may send the same). Without an ``answer_id`` the rating is of the conversation's last answer,
+and without a ``rating`` its words decide ("/feedback 这个回答不对" is a 👎). The intent is payload-only:
+the NLU has no typed examples of it, which would move its confidence on real questions. A rating counts only
+for an answer of the same conversation. A 👎 lands in the staff review queue.
 """
 
 from __future__ import annotations

@@ -70,6 +70,13 @@ class QuestionGroup:
         return [title for title, _ in counts.most_common() if title]
 
     @property
+    def families(self) -> List[str]:
+        """The documents (ids) the replies cited, most cited first: what an FAQ entry made of the group
+        most likely belongs to."""
+        counts = Counter(c.get("doc_id") for item in self.items for c in item.citations)
+        return [doc_id for doc_id, _ in counts.most_common() if doc_id]
+
+    @property
     def answer_ids(self) -> List[str]:
         return [item.answer_id for item in self.items]
 

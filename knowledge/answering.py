@@ -24,7 +24,8 @@ from typing import List, Optional
 from knowledge import excerpts
 from knowledge.followup import is_follow_up_candidate, refers_back, with_context
 from knowledge.queries import clean_query
-from knowledge.search import HybridSearcher, SearchResult
+from knowledge.search import HybridSearcher
+from knowledge.search_result import SearchResult
 
 # Log-odds of the scope classifier (p ≈ 0.73) above which a message the NLU declined is searched and
 # answered when confident; chosen on the tuning part (0.5-1.0 answered as many, 0 and below wrongly
@@ -86,7 +87,10 @@ def answer(
     if not (results and results[0].confident) or vector is None:
         return Answer(results, None, question, follow_up)
     best = results[0]
-    rows = searcher.family_rows(best.family, best.chunk.lang)  # the best passage's document, in order
+    if best.chunk.kind == "faq":  # staff's answer to this very question: its own text, nothing else
+        rows = searcher.faq.rows_of(best.chunk.doc_key)
+    else:
+        rows = searcher.family_rows(best.family, best.chunk.lang)  # the best passage's document, in order
     # The document was found with the whole question; its sentences answer what this message asks.
     scores = [float(s) for s in searcher.build.embeddings[rows] @ vector]
     excerpt = excerpts.select(

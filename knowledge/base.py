@@ -20,7 +20,8 @@ from knowledge.scope import MODEL_FILE as SCOPE_MODEL_FILE
 from knowledge.scope import PROBES as SCOPE_PROBES
 from knowledge.scope import ScopeModel
 from knowledge.scope import load as load_scope
-from knowledge.search import HybridSearcher, SearchResult
+from knowledge.search import HybridSearcher
+from knowledge.search_result import SearchResult
 from knowledge.store import IndexStore
 
 if TYPE_CHECKING:

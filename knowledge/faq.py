@@ -79,9 +79,18 @@ def _entry(
     )
 
 
-def staff_answer(entry_id: str, lang: str, questions: Sequence[str], answer: str, source: str) -> Document:
+def staff_answer(
+    entry_id: str,
+    lang: str,
+    questions: Sequence[str],
+    answer: str,
+    source: str,
+    answers_for: Optional[str] = None,
+) -> Document:
     """An entry answered with text staff wrote; ``source`` (required) is what the answer rests on, and the
-    source line says the text comes from the bureau."""
+    source line says the text comes from the bureau. ``answers_for``: the document whose subject it belongs
+    to ("调解收费吗" to the mediation guide), so that it is searched as that document and does not compete
+    with it; without one, the entry is a subject of its own."""
     if not source.strip():
         raise DocumentError(
             "faq", "staff-written answers need a source line (what the answer rests on)", "source"
@@ -89,7 +98,7 @@ def staff_answer(entry_id: str, lang: str, questions: Sequence[str], answer: str
     line = source.strip()
     if not line.startswith(BUREAU[lang]):
         line = f"{BUREAU[lang]}{SEPARATOR[lang]}{line}"
-    return _entry(entry_id, lang, _questions(questions), answer, line, None)
+    return _entry(entry_id, lang, _questions(questions), answer, line, answers_for or None)
 
 
 def sections_of(document: Document) -> Dict[str, str]:

@@ -42,7 +42,11 @@ class QuestionKey:
 
 
 def keys_of(document: Document) -> List[QuestionKey]:
-    """The document's keys: title, headings and listed questions, each once."""
+    """The document's keys: title, headings and listed questions, each once; an FAQ entry's are its
+    wordings only (its title is one of them, with a prefix)."""
+    if document.kind == "faq":
+        unique = dict.fromkeys(q.strip() for q in document.questions if q.strip())
+        return [QuestionKey(text, document.key, document.family, document.lang) for text in unique]
     texts = [document.title]
     for line in document.body.splitlines():
         heading = _HEADING.match(line)

@@ -14,14 +14,15 @@ import numpy as np
 
 from knowledge.answer_types import asks_about_money, states_money
 from knowledge.build_files import Build
-from knowledge.chunking import Chunk
 from knowledge.confidence import ConfidenceModel
 from knowledge.embedding import Embedder
+from knowledge.faq_match import FaqIndex
 from knowledge.fusion import RRF_K, fuse
 from knowledge.lexical import LexicalIndex, query_words
 from knowledge.queries import clean_query, query_language
 from knowledge.question_keys import KeyIndex
 from knowledge.scope import ScopeModel
+from knowledge.search_result import SearchResult
 from knowledge.signals import QuerySignals, scope_log_odds
 from knowledge.spelling import Speller
 
@@ -30,52 +31,6 @@ logger = logging.getLogger(__name__)
 CANDIDATES = 50
 MIN_BACKGROUND = 5  # fewer passages than this in a language: use the mean over all passages
 BACKGROUND_SAMPLE = 4000  # passages per language used to estimate a query's background similarity
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """One retrieved passage with its scores and what a citation needs."""
-
-    chunk: Chunk
-    score: float  # fused RRF score (not comparable across queries; results are ranked by probability)
-    dense_score: float  # cosine similarity of query and passage
-    relevance: float  # cosine minus the query's mean cosine over passages of the same language
-    lexical_score: float  # BM25 (0 when no shared term)
-    coverage: float  # IDF-weighted share of the question's terms found in the passage (0–1)
-    confident: bool  # the calibrated probability reaches the confidence model's threshold
-    probability: float = 0.0  # calibrated probability that this passage's document answers the question
-    features: Dict[str, float] = field(default_factory=dict, compare=False)  # what the probability used
-
-    @property
-    def family(self) -> str:
-        """The document family: a Chinese original and its translation are one."""
-        return self.chunk.family
-
-    @property
-    def citation(self) -> Dict[str, Optional[str]]:
-        c = self.chunk
-        return {
-            "doc_id": c.doc_id,
-            "title": c.title,
-            "section": c.section or None,
-            "source": c.source,
-            "source_url": c.source_url,
-            "lang": c.lang,
-        }
-
-    def to_dict(self) -> Dict:
-        return {
-            "chunk_id": self.chunk.chunk_id,
-            "text": self.chunk.text,
-            "score": round(self.score, 6),
-            "dense_score": round(self.dense_score, 4),
-            "relevance": round(self.relevance, 4),
-            "lexical_score": round(self.lexical_score, 4),
-            "coverage": round(self.coverage, 4),
-            "probability": round(self.probability, 4),
-            "confident": self.confident,
-            "citation": self.citation,
-        }
 
 
 @dataclass
@@ -99,20 +54,25 @@ class HybridSearcher:
     _lang_rows: Dict[str, np.ndarray] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.lexical = LexicalIndex.build([c.lexical_text for c in self.build.chunks])
-        self.speller = Speller(c.text for c in self.build.chunks if c.lang == "en")
-        self._keys = KeyIndex(self.build.question_keys, self.build.question_vectors)
+        chunks = self.build.chunks
+        # FAQ entries are reached by their wordings only, never ranked with documents (knowledge.faq_match).
+        self.faq = FaqIndex(chunks, self.build.question_keys, self.build.question_vectors)
+        documents = [row for row in range(len(chunks)) if row not in self.faq.rows]
+        self._lexical_rows = documents  # the lexical index's row i is the build's row documents[i]
+        self.lexical = LexicalIndex.build([chunks[row].lexical_text for row in documents])
+        self.speller = Speller(c.text for c in chunks if c.lang == "en")
+        self._keys = KeyIndex(*self.faq.document_keys(self.build.question_keys, self.build.question_vectors))
         # Document families that state any amount of money (a fee, a fine, "free of charge").
-        self._money_families = {c.family for c in self.build.chunks if states_money(c.text)}
+        self._money_families = {chunks[r].family for r in documents if states_money(chunks[r].text)}
         query_words("预热 warm-up")  # load Jieba's dictionary now, not during the first question
         self.speller.correct("预热侵全")  # and the pinyin tables
         self._family_rows: Dict[tuple, List[int]] = {}
-        for row, chunk in enumerate(self.build.chunks):
-            self._family_rows.setdefault((chunk.family, chunk.lang), []).append(row)
-        langs = np.array([c.lang for c in self.build.chunks])
+        for row in documents:
+            self._family_rows.setdefault((chunks[row].family, chunks[row].lang), []).append(row)
+        langs = np.array([c.lang if r not in self.faq.rows else "" for r, c in enumerate(chunks)])
         rng = np.random.default_rng(0)
         self._lang_rows = {}
-        for lang in set(langs.tolist()):
+        for lang in set(langs.tolist()) - {""}:
             rows = np.flatnonzero(langs == lang)
             if len(rows) > BACKGROUND_SAMPLE:
                 rows = np.sort(rng.choice(rows, BACKGROUND_SAMPLE, replace=False))
@@ -123,7 +83,10 @@ class HybridSearcher:
         offsets = self.build.sentence_offsets
         if self.build.sentences is not None and offsets is not None and len(self.build.sentences):
             per_chunk = np.diff(offsets)
-            owners = [number[c.family] for c in self.build.chunks]
+            # an FAQ entry's sentences belong to no document: an extra slot, dropped from the result
+            owners = [
+                len(self._families) if r in self.faq.rows else number[c.family] for r, c in enumerate(chunks)
+            ]
             self._sentence_family = np.repeat(np.array(owners, dtype=np.int64), per_chunk)
             self._sentence_lang = np.repeat(np.array([c.lang for c in self.build.chunks]), per_chunk)
         else:
@@ -137,9 +100,9 @@ class HybridSearcher:
         offsets = np.zeros(len(self._sentence_lang), dtype=np.float32)
         for lang, value in background.items():
             offsets[self._sentence_lang == lang] = value
-        best = np.full(len(self._families), -1.0, dtype=np.float32)
+        best = np.full(len(self._families) + 1, -1.0, dtype=np.float32)
         np.maximum.at(best, self._sentence_family, self.build.sentences @ vector - offsets)
-        return {family: float(value) for family, value in zip(self._families, best, strict=True)}
+        return {family: float(value) for family, value in zip(self._families, best[:-1], strict=True)}
 
     def family_rows(self, family: str, lang: str) -> List[int]:
         """The passages of one document family in one language, in document order."""
@@ -215,11 +178,15 @@ class HybridSearcher:
         lang = lang if lang in ("zh", "en") else query_language(query)
         vector = self.embedder.encode_queries([query])[0]
         background = self._backgrounds(vector)
-        dense_hits = self.build.dense.search(vector, CANDIDATES)
+        dense_hits = [
+            hit for hit in self.build.dense.search(vector, CANDIDATES) if hit[0] not in self.faq.rows
+        ]
         relevance = {row: cos - background[self.build.chunks[row].lang] for row, cos in dense_hits}
         cosine = dict(dense_hits)
         dense_ranked = sorted(relevance, key=relevance.get, reverse=True)
-        lexical_ranked = self.lexical.search(query, CANDIDATES)
+        lexical_ranked = [
+            hit._replace(row=self._lexical_rows[hit.row]) for hit in self.lexical.search(query, CANDIDATES)
+        ]
         fused = fuse(dense_ranked, relevance, lexical_ranked)
         lexical_hits = {hit.row: hit for hit in lexical_ranked}
         for row in fused:
@@ -281,6 +248,14 @@ class HybridSearcher:
             # Language gating: a good passage exists in the question's language, so it comes first.
             results.sort(key=lambda r: (r.chunk.lang != lang, -r.probability))
         results = [self._in_language(r, lang, vector, background) for r in results]
+        entry = self.faq.match(vector, lang)
+        if entry is not None:  # staff answered this question: their entry comes first, surely
+            chunk = self.build.chunks[entry.row]
+            cosine = float(self.build.embeddings[entry.row] @ vector)
+            features = {"faq_wording": entry.similarity}
+            results.insert(
+                0, SearchResult(chunk, 1.0, cosine, cosine, 0.0, 0.0, True, entry.similarity, features)
+            )
         if per_document:
             # One result per document family: a Chinese original and its translation count once.
             seen, unique = set(), []

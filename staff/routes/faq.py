@@ -41,6 +41,7 @@ async def faq_page(request: Request) -> Response:
     entries = sorted((d for d in documents if d.kind == "faq"), key=lambda d: (d.id, d.lang))
     asked = request.query_params.get("question", "")
     lang = request.query_params.get("lang", "zh")
+    topics = sorted({(d.family, d.title) for d in documents if d.kind == "document" and d.lang == "zh"})
     return page(
         request,
         "faq.html",
@@ -49,6 +50,8 @@ async def faq_page(request: Request) -> Response:
         sections=await run_in_threadpool(_sections, c),
         prefill={"zh": asked if lang != "en" else "", "en": asked if lang == "en" else ""},
         answer_ids=request.query_params.get("answer_ids", ""),
+        topics=topics,
+        related=request.query_params.get("related", ""),
         message=request.query_params.get("msg", ""),
         error=request.query_params.get("error", ""),
     )
@@ -74,8 +77,11 @@ def _entries_from_form(c: Console, form: Dict[str, str]) -> List[Document]:
                 raise KnowledgeError(f"{lang}: choose the document section that answers the questions")
             entries.append(faq.passage_answer(entry_id, questions, document, section))
         else:
-            answer = str(form.get(f"answer_{lang}") or "")
-            entries.append(faq.staff_answer(entry_id, lang, questions, answer, str(form.get("source") or "")))
+            answer, source = str(form.get(f"answer_{lang}") or ""), str(form.get("source") or "")
+            related = str(form.get("answers_for") or "") or None
+            if related and not any(d.id == related and d.kind == "document" for d in documents):
+                raise KnowledgeError(f"no document '{related}' to relate the entry to")
+            entries.append(faq.staff_answer(entry_id, lang, questions, answer, source, related))
     if not entries:
         raise KnowledgeError("write at least one question, in Chinese or in English")
     return entries

@@ -39,6 +39,12 @@ def _used_outside_stories() -> set:
     return asked | referenced | invalid
 
 
+# Intents only ever sent as payloads by the chat page or REST clients (``/feedback{...}``), never typed: the
+# NLU learns nothing about them, so they cannot take a user's question (typed examples of "这个回答不对"
+# moved the NLU's confidence on other questions and cost a held-out out-of-scope refusal).
+PAYLOAD_ONLY = ("feedback",)
+
+
 @pytest.mark.slow
 def test_data_validates() -> None:
     result = _rasa(
@@ -53,7 +59,9 @@ def test_data_validates() -> None:
     other_warnings = [
         line
         for line in output.splitlines()
-        if "UserWarning" in line and "is not used in any story or rule" not in line
+        if "UserWarning" in line
+        and "is not used in any story or rule" not in line
+        and not any(f"The intent '{intent}' is listed in the domain file" in line for intent in PAYLOAD_ONLY)
     ]
     assert not other_warnings, other_warnings
 

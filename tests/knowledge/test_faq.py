@@ -13,6 +13,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.documents import load_documents, parse_document
 from knowledge.errors import DocumentError
 from knowledge.library import KnowledgeLibrary, LibraryConfig
+from tests.knowledge.conftest import QUESTIONS
 
 FEE_ANSWER = "向市场监督管理部门申请行政调解不收取费用。"
 
@@ -92,6 +93,10 @@ def test_an_entry_answers_its_question_from_the_next_build_and_leaves_others_alo
     base = KnowledgeBase(corpus.parent / "index", model_dir, embedder=embedder)
     before = base.answer("调解要不要交费", "zh")
     assert not (before.confident and before.results[0].chunk.kind == "faq")
+    others = [(q, lang) for lang, docs in QUESTIONS.items() for pair in docs.values() for q in pair]
+    ranked_before = {
+        q: [(r.family, round(r.probability, 6)) for r in base.search(q, lang)] for q, lang in others
+    }
     entries = [
         faq.staff_answer("faq-20261207-01", "zh", ["调解收费吗", "调解要不要交费"], FEE_ANSWER, "依据"),
         faq.staff_answer(
@@ -118,4 +123,9 @@ def test_an_entry_answers_its_question_from_the_next_build_and_leaves_others_alo
         )
     other = base.answer("假冒商标的商品去哪里举报", "zh")  # a question the entry does not answer
     assert other.confident and other.results[0].family == "report"
+    # Entries steal nothing: every other question is ranked exactly as before, to the probability.
+    ranked_after = {
+        q: [(r.family, round(r.probability, 6)) for r in base.search(q, lang)] for q, lang in others
+    }
+    assert ranked_after == ranked_before
     assert {d.kind for d in load_documents(corpus)} == {"document", "faq"}
