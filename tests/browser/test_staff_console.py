@@ -11,7 +11,7 @@ import pytest
 from bot.launch.pilot import Servers
 from staff.accounts import Accounts
 from tests.browser.chat import Chat
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import AXE, screenshot
 from tests.tickets.test_ticket_store import NEW
 from tickets.store import TicketStore
 
@@ -196,3 +196,28 @@ def test_the_improvement_loop_an_uncovered_question_becomes_an_faq_answer_in_bot
         assert words in again.say(question, expect=words)
         assert source in again.last_bot().locator(".sources").inner_text()
         screenshot(again.page, f"chat-faq-{locale[:2]}")
+
+
+@pytest.mark.parametrize("path", ["/review", "/faq", "/review?state=handled"])
+def test_the_improvement_pages_pass_axe_with_no_violations(
+    open_page, servers: Servers, staff_user: str, path: str
+) -> None:
+    """axe-core's WCAG 2.1 A/AA rules over the review queue and the FAQ editor, with rows on screen."""
+    from feedback.store import AnswerLog
+
+    log = AnswerLog(servers.extra_env["TICKETS_DATABASE_URL"])
+    log.record("axe-check", "zh", "请律师多少钱", "not_covered")
+    log.record("axe-check", "en", "how much do IP lawyers charge", "declined")
+    log.engine.dispose()
+    page = open_page(locale="zh-CN", bypass_csp=True)  # only so that axe can be injected
+    page.goto(servers.staff_url)
+    page.get_by_label("用户名").fill(staff_user)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(servers.staff_url.rstrip("/") + path)
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help}))"
+    )
+    assert violations == []
