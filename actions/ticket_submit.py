@@ -39,6 +39,24 @@ def request_key(tracker: Tracker) -> str:
     return hashlib.sha256(f"{tracker.sender_id}|{moment}".encode()).hexdigest()
 
 
+def transcript(tracker: Tracker) -> List[Dict[str, str]]:
+    """What was said before the ticket form started, for the handler: the user's messages (not button
+    payloads) and the assistant's replies, in order. The store keeps the last turns, masked."""
+    events = tracker.events or []
+    starts = [
+        i for i, e in enumerate(events) if e.get("event") == "active_loop" and e.get("name") == "ticket_form"
+    ]
+    before = events[: starts[-1]] if starts else events
+    turns = []
+    for event in before:
+        text = str(event.get("text") or "").strip()
+        if event.get("event") == "user" and text and not text.startswith("/"):
+            turns.append({"from": "user", "text": text})
+        elif event.get("event") == "bot" and text:
+            turns.append({"from": "bot", "text": text})
+    return turns
+
+
 class ActionSubmitTicket(Action):
     """Saves the confirmed ticket and gives its number; saves nothing without consent."""
 
@@ -63,6 +81,7 @@ class ActionSubmitTicket(Action):
                 workstation_id=tracker.get_slot("workstation"),
                 language=language,
                 request_key=request_key(tracker),
+                transcript=transcript(tracker),
             )
             settings = get_settings()
             store = shared_store(settings.tickets_database_url)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import List, Optional
+import json
+from typing import Dict, List, Optional
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -59,9 +60,20 @@ class Ticket(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     # The conversation turn that asked for the ticket: a retried save finds the ticket already there.
     request_key: Mapped[Optional[str]] = mapped_column(String(64), unique=True, index=True, nullable=True)
+    # The conversation's recent turns when the ticket was opened, JSON [{"from": "user"|"bot", "text": ...}],
+    # contact details masked: the handler sees what was asked and answered.
+    transcript: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
     events: Mapped[List[TicketEvent]] = relationship(
         back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"
     )
+
+    def turns(self) -> List[Dict[str, str]]:
+        """The transcript's turns (none for a ticket opened elsewhere, or before transcripts were kept)."""
+        try:
+            turns = json.loads(self.transcript or "[]")
+        except ValueError:
+            return []
+        return [t for t in turns if isinstance(t, dict) and {"from", "text"} <= set(t)]
 
 
 class TicketEvent(Base):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import threading
 from dataclasses import dataclass
 from typing import IO, Dict, List, Optional, Sequence
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from tickets.database import dialect, migrate, open_engine, retrying
 from tickets.models import STATUSES, Ticket, TicketCounter, TicketEvent
-from tickets.validators import mask_email, mask_phone, phone_last_four
+from tickets.validators import mask_contact_details, mask_email, mask_phone, phone_last_four
 
 LOCAL_TIMEZONE = ZoneInfo("Asia/Shanghai")
 TRANSITIONS: Dict[str, Sequence[str]] = {
@@ -54,6 +55,8 @@ class NewTicket:
     email: Optional[str] = None
     credit_code: Optional[str] = None
     request_key: Optional[str] = None  # the same key twice means the same request: saved once
+    # the conversation's recent turns [{"from": "user"|"bot", "text": ...}]; masked when saved
+    transcript: Sequence[Dict[str, str]] = ()
 
     def __post_init__(self) -> None:
         if not (self.phone or self.email):
@@ -63,6 +66,20 @@ class NewTicket:
                 raise TicketError(f"a ticket needs {name}")
         if self.language not in ("zh", "en"):
             raise TicketError("language must be zh or en")
+
+
+MAX_TURNS = 20
+MAX_TURN_CHARS = 1000
+
+
+def masked_turns(turns: Sequence[Dict[str, str]]) -> List[Dict[str, str]]:
+    """The last :data:`MAX_TURNS` turns, each cut to :data:`MAX_TURN_CHARS`, phone numbers and e-mail
+    addresses masked as a ticket's are shown in the queue."""
+    kept = [t for t in turns if t.get("from") in ("user", "bot") and str(t.get("text") or "").strip()]
+    return [
+        {"from": t["from"], "text": mask_contact_details(str(t["text"]).strip())[:MAX_TURN_CHARS]}
+        for t in kept[-MAX_TURNS:]
+    ]
 
 
 def now() -> dt.datetime:
@@ -144,6 +161,9 @@ class TicketStore:
                 created_at=moment,
                 updated_at=moment,
                 request_key=new.request_key,
+                transcript=json.dumps(masked_turns(new.transcript), ensure_ascii=False)
+                if new.transcript
+                else None,
             )
             ticket.events.append(TicketEvent(at=moment, kind="created", actor=actor, detail=""))
             session.add(ticket)

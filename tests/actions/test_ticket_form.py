@@ -211,3 +211,23 @@ def test_a_database_failure_saves_nothing_and_says_so(domain, monkeypatch, tmp_p
     slots = fill(domain, HAPPY_ZH)
     [message] = submit(domain, slots)
     assert "没有提交" in message["text"]
+
+
+def test_a_ticket_carries_the_conversation_before_the_form_masked(domain, ticket_store) -> None:
+    slots = fill(domain, HAPPY_ZH)
+    tracker = make_tracker({**slots, "requested_slot": None}, "确认", "affirm")
+    tracker.events = [
+        {"event": "user", "text": "专利被侵权了能调解吗？我电话13812345678"},
+        {"event": "bot", "text": "根据《如何申请知识产权纠纷行政调解》：可以申请行政调解。"},
+        {"event": "user", "text": "/open_ticket"},  # a button payload: not something the user wrote
+        {"event": "active_loop", "name": "ticket_form"},
+        {"event": "user", "text": "上海示例科技有限公司"},  # the form's own turns are in the ticket already
+        *tracker.events,
+    ]
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionSubmitTicket().run(dispatcher, tracker, domain))
+    ticket = ticket_store.get(dispatcher.messages[0]["custom"]["number"])
+    assert ticket.turns() == [
+        {"from": "user", "text": "专利被侵权了能调解吗？我电话138****5678"},
+        {"from": "bot", "text": "根据《如何申请知识产权纠纷行政调解》：可以申请行政调解。"},
+    ]

@@ -243,3 +243,22 @@ def test_an_editor_deletes_a_document_and_it_leaves_the_index(sign_in, console_a
     assert ("erin.editor", "delete-document", "zh/gi") in audit
     missing = client.post("/knowledge/zh/gi/delete", data={"csrf": token})
     assert "error=" in missing.headers["location"]  # nothing left to delete: said, not a crash
+
+
+def test_a_ticket_from_a_conversation_shows_its_turns_masked_and_escaped(sign_in, console_app) -> None:
+    from dataclasses import replace
+
+    turns = [
+        {"from": "user", "text": "<b>专利</b>被侵权了，电话13812345678"},
+        {"from": "bot", "text": "根据《如何申请知识产权纠纷行政调解》：可以申请行政调解。"},
+    ]
+    store = console_app.state.console.tickets
+    with_turns = store.create(replace(NEW, transcript=turns)).number
+    without = store.create(replace(NEW, request_key="another")).number
+    client = sign_in("hank.handler")
+    page = client.get(f"/tickets/{with_turns}").text
+    assert "&lt;b&gt;专利&lt;/b&gt;被侵权了，电话138****5678" in page and "可以申请行政调解" in page
+    assert (
+        "13812345678" not in page.split("开单前的对话")[1]
+    )  # the contact row above shows it; the turns never
+    assert "没有对话记录" in client.get(f"/tickets/{without}").text
