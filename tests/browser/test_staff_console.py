@@ -156,7 +156,7 @@ def test_the_improvement_loop_an_uncovered_question_becomes_an_faq_answer_in_bot
     question is answered from the entry, with its source."""
     question_zh, question_en = (
         "在工作站申请调解要交钱吗？",
-        "Do we have to pay for mediation at the workstation?",
+        "Do we have to pay for administrative mediation?",
     )
     chat = Chat(open_page(locale="zh-CN"))
     chat.open("打开知识产权在线咨询")
@@ -197,12 +197,16 @@ def test_the_improvement_loop_an_uncovered_question_becomes_an_faq_answer_in_bot
         assert source in again.last_bot().locator(".sources").inner_text()
         screenshot(again.page, f"chat-faq-{locale[:2]}")
 
+    page.get_by_role("link", name="运行概况").click()
+    page.get_by_role("heading", name="每天的问题数").wait_for()
+    screenshot(page, "staff-dashboard")
 
-@pytest.mark.parametrize("path", ["/review", "/faq", "/review?state=handled"])
+
+@pytest.mark.parametrize("path", ["/review", "/faq", "/review?state=handled", "/dashboard"])
 def test_the_improvement_pages_pass_axe_with_no_violations(
     open_page, servers: Servers, staff_user: str, path: str
 ) -> None:
-    """axe-core's WCAG 2.1 A/AA rules over the review queue and the FAQ editor, with rows on screen."""
+    """axe-core's WCAG 2.1 A/AA rules over the review queue, the FAQ editor and the dashboard, with data."""
     from feedback.store import AnswerLog
 
     log = AnswerLog(servers.extra_env["TICKETS_DATABASE_URL"])
