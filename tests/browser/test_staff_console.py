@@ -202,11 +202,25 @@ def test_the_improvement_loop_an_uncovered_question_becomes_an_faq_answer_in_bot
     screenshot(page, "staff-dashboard")
 
 
-@pytest.mark.parametrize("path", ["/review", "/faq", "/review?state=handled", "/dashboard"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/review",
+        "/faq",
+        "/review?state=handled",
+        "/dashboard",
+        "/knowledge",
+        "/knowledge/hit-test",
+        "/tickets",
+        "/users",
+        "/audit",
+    ],
+)
 def test_the_improvement_pages_pass_axe_with_no_violations(
     open_page, servers: Servers, staff_user: str, path: str
 ) -> None:
-    """axe-core's WCAG 2.1 A/AA rules over the review queue, the FAQ editor and the dashboard, with data."""
+    """axe-core's WCAG 2.1 A/AA rules over every console page (review queue, FAQ editor, dashboard, knowledge
+    base, hit testing, tickets, accounts, audit log), with data."""
     from feedback.store import AnswerLog
 
     log = AnswerLog(servers.extra_env["TICKETS_DATABASE_URL"])
