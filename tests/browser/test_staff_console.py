@@ -155,7 +155,7 @@ def test_the_improvement_loop_an_uncovered_question_becomes_an_faq_answer_in_bot
     queue and make an FAQ entry of it; asked again in a new conversation, in Chinese and in English, the
     question is answered from the entry, with its source."""
     question_zh, question_en = (
-        "在工作站申请调解要交钱吗？",
+        "申请行政调解要交钱吗？",
         "Do we have to pay for administrative mediation?",
     )
     chat = Chat(open_page(locale="zh-CN"))
