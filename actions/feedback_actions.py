@@ -62,14 +62,14 @@ class ActionRecordFeedback(Action):
         reason = entity(tracker, "reason")
         reason = reason if reason in REASONS else None
         comment = entity(tracker, "comment")
+
+        def record() -> bool:  # one trip to the database thread; the log drops a reason of a 👍 itself
+            log = answer_log()
+            answer_id = entity(tracker, "answer_id") or log.latest_answer(tracker.sender_id)
+            return bool(answer_id) and log.rate(answer_id, tracker.sender_id, rating, reason, comment)
+
         try:
-            log = await asyncio.to_thread(answer_log)
-            answer_id = entity(tracker, "answer_id") or await asyncio.to_thread(
-                log.latest_answer, tracker.sender_id
-            )
-            recorded = bool(answer_id) and await asyncio.to_thread(
-                log.rate, answer_id, tracker.sender_id, rating, reason if rating == "down" else None, comment
-            )
+            recorded = await asyncio.to_thread(record)
         except Exception:  # the user is thanked all the same; the log says what went wrong
             logger.exception("a rating could not be recorded")
             recorded = True

@@ -21,12 +21,8 @@ WINDOWS = (7, 30, 90)
 async def dashboard(request: Request) -> Response:
     require(request, "knowledge")
     c = console(request)
-    days = (
-        int(request.query_params.get("days", "30"))
-        if request.query_params.get("days", "30").isdigit()
-        else 30
-    )
-    days = days if days in WINDOWS else 30
+    asked = request.query_params.get("days", "")
+    days = int(asked) if asked in {str(w) for w in WINDOWS} else 30
     language = request.query_params.get("language") or None
     language = language if language in ("zh", "en") else None
 

@@ -24,10 +24,10 @@ from staff.security import MAX_UPLOAD, checked_form, require
 LANGUAGES = ("zh", "en")
 
 
-def _sections(c: Console) -> Dict[str, List[Tuple[str, str]]]:
+def _sections(documents: List[Document]) -> Dict[str, List[Tuple[str, str]]]:
     """Per language, every section of every document (not FAQ entries): (value, label) for a select."""
     found: Dict[str, List[Tuple[str, str]]] = {lang: [] for lang in LANGUAGES}
-    for document in sorted(c.library.documents(), key=lambda d: d.id):
+    for document in sorted(documents, key=lambda d: d.id):
         if document.kind == "document":
             for section in faq.sections_of(document):
                 found[document.lang].append((f"{document.id}|{section}", f"{document.title} › {section}"))
@@ -47,7 +47,7 @@ async def faq_page(request: Request) -> Response:
         "faq.html",
         entries=entries,
         answer_of=faq.answer_text,
-        sections=await run_in_threadpool(_sections, c),
+        sections=_sections(documents),
         prefill={"zh": asked if lang != "en" else "", "en": asked if lang == "en" else ""},
         answer_ids=request.query_params.get("answer_ids", ""),
         topics=topics,
