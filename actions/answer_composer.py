@@ -20,7 +20,9 @@ def citation_text(result: SearchResult) -> str:
     c = result.citation
     title = c["title"] + (f" › {c['section']}" if c["section"] else "")
     source = c["source"] + (f" {c['source_url']}" if c["source_url"] else "")
-    return text(c["lang"], "citation", title=title, source=source)  # in the passage's language
+    if not c.get("updated"):
+        return text(c["lang"], "citation", title=title, source=source)  # in the passage's language
+    return text(c["lang"], "citation_dated", title=title, source=source, date=c["updated"])
 
 
 def compose_answer(answer: Answer, language: str, source_line: bool = True) -> Dict[str, Any]:

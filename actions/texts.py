@@ -119,6 +119,10 @@ TEXTS: Dict[str, Bilingual] = {
         "en": "(This passage is available in Chinese only.)",
     },
     "citation": {"zh": "{title}（{source}）", "en": "{title} ({source})"},
+    "citation_dated": {
+        "zh": "{title}（{source}；更新于 {date}）",
+        "en": "{title} ({source}; updated {date})",
+    },
     # feedback on answers
     "feedback_thanks_up": {"zh": "谢谢您的反馈！", "en": "Thank you for your feedback!"},
     "feedback_thanks_down": {

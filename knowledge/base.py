@@ -7,6 +7,7 @@ is CPU work; async callers run its methods in a thread.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from pathlib import Path
@@ -20,9 +21,10 @@ from knowledge.scope import MODEL_FILE as SCOPE_MODEL_FILE
 from knowledge.scope import PROBES as SCOPE_PROBES
 from knowledge.scope import ScopeModel
 from knowledge.scope import load as load_scope
-from knowledge.search import HybridSearcher
+from knowledge.search import HybridSearcher, withdrawn_rows
 from knowledge.search_result import SearchResult
 from knowledge.store import IndexStore
+from knowledge.validity import today
 
 if TYPE_CHECKING:
     from knowledge.settings import KnowledgeSettings
@@ -76,8 +78,9 @@ class KnowledgeBase:
             raise IndexUnavailableError(
                 f"no knowledge index in {self.store.index_dir}: run 'python -m knowledge rebuild'"
             )
+        day = today()
         searcher = self._searcher
-        if searcher is not None and searcher.build.build_id == current:
+        if searcher is not None and searcher.build.build_id == current and searcher.on == day:
             return searcher
         with self._lock:
             if self._searcher is None or self._searcher.build.build_id != current:
@@ -87,7 +90,7 @@ class KnowledgeBase:
                         f"the knowledge index was built with {build.manifest.get('model')}, not "
                         f"{self.embedding_model}: run 'python -m knowledge rebuild'"
                     )
-                self._searcher = HybridSearcher(build, self.embedder, self.confidence, self.scope())
+                self._searcher = HybridSearcher(build, self.embedder, self.confidence, self.scope(), on=day)
                 self.reloads += 1
                 logger.info(
                     "knowledge index %s loaded: %d documents, %d chunks",
@@ -95,7 +98,17 @@ class KnowledgeBase:
                     build.manifest["counts"]["documents"],
                     build.manifest["counts"]["chunks"],
                 )
+            elif self._searcher.on != day:
+                self._searcher = self._on_new_day(self._searcher, day)
             return self._searcher
+
+    def _on_new_day(self, searcher: HybridSearcher, day: dt.date) -> HybridSearcher:
+        """The same build for a new date: searched anew only when a document expired or came into force."""
+        if withdrawn_rows(searcher.build.chunks, day) == searcher.withdrawn:
+            searcher.on = day
+            return searcher
+        logger.info("documents expired or came into force on %s: the knowledge index is searched anew", day)
+        return HybridSearcher(searcher.build, self.embedder, self.confidence, self.scope(), on=day)
 
     def scope(self) -> Optional[ScopeModel]:
         """The scope classifier, read once (it does not change with index builds); None: neutral."""

@@ -25,7 +25,8 @@ from knowledge.dense import DenseIndex
 from knowledge.errors import IndexUnavailableError
 from knowledge.question_keys import QuestionKey
 
-FORMAT_VERSION = 3  # 2: sentence embeddings (sentences.npy, sentence_offsets.npy); 3: question keys
+FORMAT_VERSION = 4  # 2: sentence embeddings (sentences.npy, sentence_offsets.npy); 3: question keys;
+# 4: passages carry their document's dates (updated, effective, expires)
 
 
 @dataclass

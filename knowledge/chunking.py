@@ -50,6 +50,9 @@ class Chunk:
     topics: Tuple[str, ...] = ()
     answers_for: str | None = None  # an FAQ entry's document (knowledge.documents.Document.family)
     kind: str = "document"
+    updated: str | None = None  # the document's dates, for the citation and validity (knowledge.validity)
+    effective: str | None = None
+    expires: str | None = None
 
     @property
     def family(self) -> str:
@@ -199,4 +202,7 @@ def _make_chunk(document: Document, section_path: List[str], text: str, number: 
         topics=tuple(document.topics),
         answers_for=document.answers_for,
         kind=document.kind,
+        updated=document.updated,
+        effective=document.effective,
+        expires=document.expires,
     )

@@ -16,6 +16,7 @@ from knowledge.convert import FORMATS, convert_file
 from knowledge.errors import KnowledgeError
 from knowledge.library import KnowledgeLibrary, LibraryConfig
 from knowledge.store import BuildReport
+from knowledge.validity import IN_FORCE, status, today
 
 
 def _progress_bar(label: str) -> Callable[[int, int], None]:
@@ -119,10 +120,13 @@ def cmd_list(library: KnowledgeLibrary, args: argparse.Namespace) -> int:
             )
         )
         return 0
+    day = today()
     for d in documents:
         entry = indexed.get(d.key)
         state = f"{entry['chunks']:>3} chunks" if entry and entry["hash"] == d.content_hash else "not indexed"
-        print(f"{d.lang}  {d.id:<40} {state:<12} {d.updated}  {d.title}")
+        validity = status(d.effective, d.expires, day)
+        flag = "" if validity == IN_FORCE else f"  [{validity.replace('_', ' ')}]"
+        print(f"{d.lang}  {d.id:<40} {state:<12} {d.updated}  {d.title}{flag}")
     print(f"{len(documents)} documents")
     return 0
 

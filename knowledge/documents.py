@@ -8,7 +8,9 @@ lang: zh                           # zh | en
 topics: [trademark, livestream]
 source: 000_f5f02640411e6337.txt, 二、（二）4
 source_url: https://...            # optional
-updated: 2023-04-13
+updated: 2023-04-13                # the date of the page's last change (set when it is saved)
+effective: 2023-05-01              # optional; the policy applies from this date
+expires: 2025-12-31                # optional; the last day it applies: after it, it no longer answers
 translation_of: trademark-enforcement   # optional; an English version names its Chinese original
 questions:                         # optional; questions the document answers, searched as extra keys
   - 商标侵权怎么举报？
@@ -36,11 +38,23 @@ from knowledge.errors import DocumentError
 LANGUAGES = ("zh", "en")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 REQUIRED = ("id", "title", "lang", "topics", "source", "updated")
-KNOWN = set(REQUIRED) | {"source_url", "translation_of", "questions", "kind", "answers_for"}
+OPTIONAL = ("source_url", "translation_of", "questions", "kind", "answers_for", "effective", "expires")
+KNOWN = set(REQUIRED) | set(OPTIONAL)
 KINDS = ("document", "faq")
 MAX_QUESTIONS = 100
 MAX_QUESTION_CHARS = 300
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML with dates left as text, so a wrong date ("2023-13-01") is reported with its field name
+    instead of failing inside the YAML library."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 @dataclass(frozen=True)
@@ -63,6 +77,9 @@ class Document:
     # kind; ``answers_for`` ties it to the document whose subject it answers (searched as that document).
     kind: str = "document"
     answers_for: Optional[str] = None
+    # Validity (knowledge.validity): from when and until when the document applies; ISO dates or None.
+    effective: Optional[str] = None
+    expires: Optional[str] = None
     path: Optional[str] = field(default=None, compare=False)
 
     @property
@@ -92,6 +109,7 @@ class Document:
                 self.body,
                 self.questions,
                 *((self.kind, self.answers_for) if self.kind != "document" else ()),
+                *((self.effective, self.expires) if self.effective or self.expires else ()),
             )
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -107,6 +125,10 @@ class Document:
         if self.source_url:
             data["source_url"] = self.source_url
         data["updated"] = self.updated
+        if self.effective:
+            data["effective"] = self.effective
+        if self.expires:
+            data["expires"] = self.expires
         if self.translation_of:
             data["translation_of"] = self.translation_of
         if self.questions:
@@ -131,6 +153,14 @@ def _text_field(meta: Dict[str, Any], name: str, path: object) -> str:
     return str(value).strip()
 
 
+def _date_field(meta: Dict[str, Any], name: str, path: object) -> str:
+    value = _text_field(meta, name, path)
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise DocumentError(path, "must be a date such as 2023-04-13", name) from None
+
+
 def parse_document(text: str, path: object = "<text>") -> Document:
     """Validate and build a :class:`Document`; every error names the file and, where known, the field."""
     if not text.strip():
@@ -139,7 +169,7 @@ def parse_document(text: str, path: object = "<text>") -> Document:
     if not match:
         raise DocumentError(path, "no front matter: the file must start with a '---' block (see README)")
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = yaml.load(match.group(1), Loader=_FrontMatterLoader) or {}
     except yaml.YAMLError as error:
         raise DocumentError(path, f"the front matter is not valid YAML ({error})") from None
     if not isinstance(meta, dict):
@@ -152,10 +182,7 @@ def parse_document(text: str, path: object = "<text>") -> Document:
         raise DocumentError(path, "use letters, digits, '-' or '_' (at most 100)", "id")
     if values["lang"] not in LANGUAGES:
         raise DocumentError(path, f"must be one of {', '.join(LANGUAGES)}", "lang")
-    try:
-        dt.date.fromisoformat(values["updated"])
-    except ValueError:
-        raise DocumentError(path, "must be a date such as 2023-04-13", "updated") from None
+    values["updated"] = _date_field(meta, "updated", path)
     topics = meta.get("topics")
     if isinstance(topics, str):
         topics = [t.strip() for t in topics.split(",")]
@@ -169,6 +196,11 @@ def parse_document(text: str, path: object = "<text>") -> Document:
     for name in ("source_url", "translation_of", "kind", "answers_for"):
         if meta.get(name) not in (None, ""):
             optional[name] = _text_field(meta, name, path)
+    for name in ("effective", "expires"):
+        if meta.get(name) not in (None, ""):
+            optional[name] = _date_field(meta, name, path)
+    if optional.get("effective") and optional.get("expires") and optional["expires"] < optional["effective"]:
+        raise DocumentError(path, "must not be before 'effective'", "expires")
     for name in ("translation_of", "answers_for"):
         if optional.get(name) and not ID_PATTERN.match(optional[name]):
             raise DocumentError(path, "must be the id of another document", name)

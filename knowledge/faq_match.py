@@ -12,7 +12,7 @@ neighbouring questions of one topic up to 0.95 ("调解收费吗" / "调解要�
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import AbstractSet, Dict, List, Optional, Sequence, Set, Tuple
 
 import numpy as np
 
@@ -33,9 +33,16 @@ class FaqIndex:
     """The FAQ entries of one build: their passages' rows and their wordings' vectors."""
 
     def __init__(
-        self, chunks: Sequence[Chunk], keys: Sequence[QuestionKey], vectors: Optional[np.ndarray]
+        self,
+        chunks: Sequence[Chunk],
+        keys: Sequence[QuestionKey],
+        vectors: Optional[np.ndarray],
+        withdrawn: AbstractSet[int] = frozenset(),
     ) -> None:
-        self.rows: Set[int] = {row for row, chunk in enumerate(chunks) if chunk.kind == "faq"}
+        """``withdrawn``: passages of entries expired or not yet in force (knowledge.validity), left out."""
+        self.rows: Set[int] = {
+            row for row, chunk in enumerate(chunks) if chunk.kind == "faq" and row not in withdrawn
+        }
         self._row_of: Dict[str, int] = {}  # doc key ("zh/faq-…") -> its first passage
         self._doc_key_of: Dict[int, str] = {row: chunks[row].doc_key for row in self.rows}
         self._entry_langs: Dict[str, Dict[str, str]] = {}  # entry id -> lang -> doc key

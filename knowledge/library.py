@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from knowledge.settings import KnowledgeSettings
 
+import dataclasses
 import os
 import tempfile
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from knowledge.documents import Document, load_documents
 from knowledge.embedding import Embedder, model_fingerprint
 from knowledge.errors import DocumentError, KnowledgeError
 from knowledge.store import BuildReport, IndexConfig, IndexStore
+from knowledge.validity import today
 
 Progress = Optional[Callable[[int, int], None]]
 
@@ -128,7 +130,7 @@ class KnowledgeLibrary:
                     "id",
                 )
         return self._apply(
-            {self.path_for(d.lang, d.id, d.kind): d.to_markdown() for d in documents}, progress
+            {self.path_for(d.lang, d.id, d.kind): dated(d).to_markdown() for d in documents}, progress
         )
 
     def update(self, documents: Sequence[Document], progress: Progress = None) -> BuildReport:
@@ -146,6 +148,8 @@ class KnowledgeLibrary:
             target = self.path_for(document.lang, document.id, document.kind)
             if old.path and Path(old.path) != target:
                 changes[Path(old.path)] = None  # it lived under another file name
+            if document.content_hash != dataclasses.replace(old, updated=document.updated).content_hash:
+                document = dated(document)  # changed: today is its last change (the same text keeps its date)
             changes[target] = document.to_markdown()
         return self._apply(changes, progress)
 
@@ -174,6 +178,11 @@ class KnowledgeLibrary:
                 else:
                     _atomic_write(path, old.decode("utf-8"))
             raise
+
+
+def dated(document: Document) -> Document:
+    """``document`` with ``updated`` set to today: the date a reader sees is the page's real last change."""
+    return dataclasses.replace(document, updated=today().isoformat())
 
 
 def _atomic_write(path: Path, text: str) -> None:

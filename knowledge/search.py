@@ -6,14 +6,16 @@ The live base that loads and reloads builds is :class:`knowledge.base.KnowledgeB
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from knowledge.answer_types import asks_about_money, states_money
 from knowledge.build_files import Build
+from knowledge.chunking import Chunk
 from knowledge.confidence import ConfidenceModel
 from knowledge.embedding import Embedder
 from knowledge.faq_match import FaqIndex
@@ -25,6 +27,7 @@ from knowledge.scope import ScopeModel
 from knowledge.search_result import SearchResult
 from knowledge.signals import QuerySignals, scope_log_odds
 from knowledge.spelling import Speller
+from knowledge.validity import in_force, today
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +51,7 @@ class HybridSearcher:
     embedder: Embedder
     confidence: ConfidenceModel = field(default_factory=ConfidenceModel.load)
     scope: Optional[ScopeModel] = None  # is the question about what the plan covers (None: neutral)
+    on: dt.date = field(default_factory=today)  # documents in force that day answer (validity)
     lexical: LexicalIndex = field(init=False)
     speller: Speller = field(init=False)
     _keys: KeyIndex = field(init=False)
@@ -55,9 +59,20 @@ class HybridSearcher:
 
     def __post_init__(self) -> None:
         chunks = self.build.chunks
+        # Passages of documents expired or not yet in force on ``on`` take part in nothing below.
+        self.withdrawn = withdrawn_rows(chunks, self.on)
+        withdrawn_keys = {chunks[row].doc_key for row in self.withdrawn}
+        kept_keys = [i for i, key in enumerate(self.build.question_keys) if key.doc_key not in withdrawn_keys]
+        vectors = self.build.question_vectors
         # FAQ entries are reached by their wordings only, never ranked with documents (knowledge.faq_match).
-        self.faq = FaqIndex(chunks, self.build.question_keys, self.build.question_vectors)
-        documents = [row for row in range(len(chunks)) if row not in self.faq.rows]
+        self.faq = FaqIndex(
+            chunks,
+            [self.build.question_keys[i] for i in kept_keys],
+            vectors[kept_keys] if vectors is not None and kept_keys else None,
+            withdrawn=self.withdrawn,
+        )
+        self._unranked = self.faq.rows | self.withdrawn  # rows no ranking, background or key may see
+        documents = [row for row in range(len(chunks)) if row not in self._unranked]
         self._lexical_rows = documents  # the lexical index's row i is the build's row documents[i]
         self.lexical = LexicalIndex.build([chunks[row].lexical_text for row in documents])
         self.speller = Speller(c.text for c in chunks if c.lang == "en")
@@ -69,7 +84,7 @@ class HybridSearcher:
         self._family_rows: Dict[tuple, List[int]] = {}
         for row in documents:
             self._family_rows.setdefault((chunks[row].family, chunks[row].lang), []).append(row)
-        langs = np.array([c.lang if r not in self.faq.rows else "" for r, c in enumerate(chunks)])
+        langs = np.array([c.lang if r not in self._unranked else "" for r, c in enumerate(chunks)])
         rng = np.random.default_rng(0)
         self._lang_rows = {}
         for lang in set(langs.tolist()) - {""}:
@@ -83,9 +98,9 @@ class HybridSearcher:
         offsets = self.build.sentence_offsets
         if self.build.sentences is not None and offsets is not None and len(self.build.sentences):
             per_chunk = np.diff(offsets)
-            # an FAQ entry's sentences belong to no document: an extra slot, dropped from the result
+            # an FAQ entry's or withdrawn passage's sentences belong to no document: an extra slot, dropped
             owners = [
-                len(self._families) if r in self.faq.rows else number[c.family] for r, c in enumerate(chunks)
+                len(self._families) if r in self._unranked else number[c.family] for r, c in enumerate(chunks)
             ]
             self._sentence_family = np.repeat(np.array(owners, dtype=np.int64), per_chunk)
             self._sentence_lang = np.repeat(np.array([c.lang for c in self.build.chunks]), per_chunk)
@@ -179,8 +194,10 @@ class HybridSearcher:
         vector = self.embedder.encode_queries([query])[0]
         background = self._backgrounds(vector)
         dense_hits = [
-            hit for hit in self.build.dense.search(vector, CANDIDATES) if hit[0] not in self.faq.rows
-        ]
+            hit
+            for hit in self.build.dense.search(vector, CANDIDATES + len(self.withdrawn))
+            if hit[0] not in self._unranked
+        ][:CANDIDATES]
         relevance = {row: cos - background[self.build.chunks[row].lang] for row, cos in dense_hits}
         cosine = dict(dense_hits)
         dense_ranked = sorted(relevance, key=relevance.get, reverse=True)
@@ -265,3 +282,8 @@ class HybridSearcher:
                     unique.append(result)
             results = unique
         return results[:k], vector
+
+
+def withdrawn_rows(chunks: Sequence[Chunk], on: dt.date) -> FrozenSet[int]:
+    """Rows of passages whose document is expired or not yet in force on ``on``."""
+    return frozenset(row for row, c in enumerate(chunks) if not in_force(c.effective, c.expires, on))

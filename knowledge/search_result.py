@@ -37,6 +37,7 @@ class SearchResult:
             "source": c.source,
             "source_url": c.source_url,
             "lang": c.lang,
+            "updated": c.updated,  # the document's last change, shown with the source
         }
 
     def to_dict(self) -> Dict:

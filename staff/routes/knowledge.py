@@ -20,6 +20,7 @@ from knowledge.chunking import chunk_document
 from knowledge.convert import FORMATS, convert_file
 from knowledge.documents import parse_document
 from knowledge.errors import KnowledgeError
+from knowledge.validity import IN_FORCE, status, today
 from staff.console import Console, console, index_status
 from staff.pages import back, page
 from staff.security import MAX_UPLOAD, checked_form, require
@@ -28,10 +29,15 @@ from staff.security import MAX_UPLOAD, checked_form, require
 async def knowledge(request: Request) -> Response:
     require(request, "knowledge")
     c = console(request)
+    documents = sorted(c.library.documents(), key=lambda d: (d.lang, d.id))
+    day = today()
+    validity = {d.key: status(d.effective, d.expires, day) for d in documents}
     return page(
         request,
         "knowledge.html",
-        documents=sorted(c.library.documents(), key=lambda d: (d.lang, d.id)),
+        documents=documents,
+        validity=validity,
+        withdrawn=[d for d in documents if validity[d.key] != IN_FORCE],
         status=index_status(c),
         build=c.build_state,
         formats=", ".join(FORMATS),

@@ -77,7 +77,7 @@ def live_base(corpus: Path, model_dir: str, embedder, monkeypatch) -> KnowledgeL
 def test_chinese_question_gets_a_chinese_answer_with_its_source(live_base) -> None:
     [message] = run("假冒我们注册商标的商品去哪里举报", "zh")  # text, buttons and citations together
     assert message["text"].startswith("根据《商标侵权举报》：")
-    assert "来源：商标侵权举报（test corpus）" in message["text"]
+    assert "来源：商标侵权举报（test corpus；更新于 2023-04-13）" in message["text"]
     assert [b["payload"] for b in message["buttons"]] == ["/open_ticket", "/ask_something_else"]
     assert message["custom"]["type"] == "citations" and message["custom"]["language"] == "zh"
     citation = message["custom"]["citations"][0]

@@ -42,6 +42,7 @@ def test_a_chinese_question_is_answered_with_its_sources(open_page) -> None:
     sources.wait_for()
     assert "来源" in sources.inner_text()
     assert sources.locator("li").count() >= 1
+    assert re.search(r"更新于 \d{4}-\d{2}-\d{2}", sources.inner_text())  # the document's date
     screenshot(page, "chat-zh-desktop")
 
 
@@ -53,6 +54,7 @@ def test_an_english_question_is_answered_in_english_with_sources(open_page) -> N
     sources = chat.last_bot().locator(".sources")
     sources.wait_for()
     assert "Sources" in sources.inner_text()
+    assert re.search(r"updated \d{4}-\d{2}-\d{2}", sources.inner_text())
     screenshot(chat.page, "chat-en-desktop")
 
 

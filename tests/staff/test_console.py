@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import io
 
 import pytest
 from starlette.testclient import TestClient
 
+from knowledge.validity import today
 from tests.staff.conftest import PASSWORD, csrf_of
 from tests.tickets.test_ticket_store import NEW
 
@@ -262,3 +264,22 @@ def test_a_ticket_from_a_conversation_shows_its_turns_masked_and_escaped(sign_in
         "13812345678" not in page.split("开单前的对话")[1]
     )  # the contact row above shows it; the turns never
     assert "没有对话记录" in client.get(f"/tickets/{without}").text
+
+
+def test_an_editor_dates_a_document_and_the_console_lists_it_once_expired(sign_in, console_app) -> None:
+    client = sign_in("erin.editor")
+    assert "zh/report#" in client.get("/knowledge/hit-test", params={"q": "假冒商标的商品去哪举报"}).text
+    page = client.get("/knowledge/zh/report")
+    original = page.text.split('name="text"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
+    text = html.unescape(original).replace("updated:", "expires: 2020-12-31\nupdated:", 1)
+    saved = client.post(
+        "/knowledge/zh/report", data={"csrf": csrf_of(page.text), "text": text, "action": "save"}
+    )
+    assert saved.status_code == 303 and "msg=" in saved.headers["location"]
+    listing = client.get("/knowledge").text
+    expired = listing.split('id="withdrawn-heading"', 1)[1].split("</section>", 1)[0]
+    assert "zh/report" in expired and "已失效" in expired and "2020-12-31" in expired
+    [report] = console_app.state.console.library.find("report", "zh")
+    assert report.expires == "2020-12-31" and report.updated == today().isoformat()  # dated by the save
+    hit = client.get("/knowledge/hit-test", params={"q": "假冒商标的商品去哪举报"}).text
+    assert "zh/report#" not in hit  # an expired document answers nothing

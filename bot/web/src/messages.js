@@ -41,6 +41,7 @@ function applyCustom(message, custom) {
       section: String(c.section || ""),
       source: String(c.source || ""),
       url: safeUrl(c.source_url) || "",
+      updated: /^\d{4}-\d{2}-\d{2}$/.test(String(c.updated || "")) ? String(c.updated) : "",
     }));
     return true;
   }
@@ -98,7 +99,8 @@ function renderSources(citations, strings) {
     const title = url
       ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, [label])
       : el("span", { class: "source-title" }, [label]);
-    list.append(el("li", {}, [title, citation.source ? el("span", { class: "source-origin" }, [citation.source]) : null]));
+    const origin = [citation.source, citation.updated ? `${strings.updated} ${citation.updated}` : ""].filter(Boolean).join(" · ");
+    list.append(el("li", {}, [title, origin ? el("span", { class: "source-origin" }, [origin]) : null]));
   }
   return el("div", { class: "sources", role: "note", "aria-label": strings.sources }, [
     el("span", { class: "sources-heading", "aria-hidden": "true" }, [strings.sources]),
