@@ -22,11 +22,13 @@ import numpy as np
 
 from knowledge.chunking import Chunk
 from knowledge.dense import DenseIndex
-from knowledge.errors import IndexUnavailableError
+from knowledge.errors import IndexUnavailableError, KnowledgeError
+from knowledge.glossary import Glossary, parse
 from knowledge.question_keys import QuestionKey
 
 FORMAT_VERSION = 4  # 2: sentence embeddings (sentences.npy, sentence_offsets.npy); 3: question keys;
 # 4: passages carry their document's dates (updated, effective, expires)
+GLOSSARY_FILE = "glossary.yml"  # the glossary the build was made with (knowledge.glossary)
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Build:
     # Question keys of every document and their query embeddings, row for row.
     question_keys: List[QuestionKey] = field(default_factory=list)
     question_vectors: Optional[np.ndarray] = None
+    glossary: Optional[Glossary] = None  # the copy made with the build (None: an older build, the file's)
 
     def sentence_vectors(self, row: int) -> Optional[np.ndarray]:
         if self.sentences is None or self.sentence_offsets is None:
@@ -67,7 +70,9 @@ def read_build(path: Path) -> Build:
         with open(path / "questions.jsonl", encoding="utf-8") as f:
             keys = [QuestionKey.from_dict(json.loads(line)) for line in f if line.strip()]
         key_vectors = np.load(path / "questions.npy")
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
+        copy = path / GLOSSARY_FILE
+        glossary = parse(copy.read_text("utf-8"), str(copy)) if copy.exists() else None
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError, KnowledgeError) as error:
         message = f"the knowledge index {path} is damaged ({error}): rebuild it"
         raise IndexUnavailableError(message) from error
     if not (
@@ -76,7 +81,9 @@ def read_build(path: Path) -> Build:
         and len(keys) == len(key_vectors)
     ):
         raise IndexUnavailableError(f"the knowledge index {path} is inconsistent: rebuild it")
-    return Build(build_id, path, manifest, chunks, embeddings, dense, sentences, offsets, keys, key_vectors)
+    return Build(
+        build_id, path, manifest, chunks, embeddings, dense, sentences, offsets, keys, key_vectors, glossary
+    )
 
 
 def write_build(

@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+from knowledge import glossary as glossary_module
 from knowledge.documents import Document, load_documents
 from knowledge.embedding import Embedder, model_fingerprint
 from knowledge.errors import DocumentError, KnowledgeError
+from knowledge.glossary import Glossary
 from knowledge.store import BuildReport, IndexConfig, IndexStore
 from knowledge.validity import today
 
@@ -38,10 +40,12 @@ class LibraryConfig:
     dense_index: str = "flat"
     threads: int = 2
     engine: str = "auto"  # the embedding engine (knowledge.embedding.ENGINES)
+    glossary_file: Optional[Path] = None  # default: glossary.yml next to the documents' folder
 
     def __post_init__(self) -> None:
         self.docs_dir = Path(self.docs_dir)
         self.index_dir = Path(self.index_dir)
+        self.glossary_file = Path(self.glossary_file or self.docs_dir.parent / "glossary.yml")
 
     @classmethod
     def from_settings(cls, settings: KnowledgeSettings) -> LibraryConfig:
@@ -54,6 +58,7 @@ class LibraryConfig:
             dense_index=settings.dense_index,
             threads=settings.encode_threads,
             engine=settings.embedding_engine,
+            glossary_file=settings.glossary_file,
         )
 
 
@@ -80,7 +85,17 @@ class KnowledgeLibrary:
             chunk_size=self.config.chunk_size,
             chunk_overlap=self.config.chunk_overlap,
             dense_index=self.config.dense_index,
+            glossary=self.glossary(),
         )
+
+    # the glossary ------------------------------------------------------------------------------------
+    def glossary(self) -> Glossary:
+        """The staff's glossary (the packaged one until they first change it)."""
+        return glossary_module.load(self.config.glossary_file)
+
+    def save_glossary(self, glossary: Glossary, progress: Progress = None) -> BuildReport:
+        """Write the glossary and rebuild (no passage is embedded again); put back as it was on failure."""
+        return self._apply({self.config.glossary_file: glossary.to_yaml()}, progress)
 
     # documents -----------------------------------------------------------------------------------
     def documents(self) -> List[Document]:
@@ -97,6 +112,8 @@ class KnowledgeLibrary:
             d.key for d in documents if d.key not in indexed or indexed[d.key]["hash"] != d.content_hash
         ]
         pending += [key for key in indexed if key not in {d.key for d in documents}]
+        if manifest.get("glossary") != self.glossary().fingerprint:
+            pending.append("glossary")
         return sorted(pending)
 
     def path_for(self, lang: str, doc_id: str, kind: str = "document") -> Path:

@@ -13,7 +13,8 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from knowledge.answer_types import asks_about_money, states_money
+from knowledge import glossary
+from knowledge.answer_types import asks_about_money, asks_about_time, states_money, states_time
 from knowledge.build_files import Build
 from knowledge.chunking import Chunk
 from knowledge.confidence import ConfidenceModel
@@ -59,6 +60,8 @@ class HybridSearcher:
 
     def __post_init__(self) -> None:
         chunks = self.build.chunks
+        # The build's glossary (its words become Jieba's) before the lexical index and speller are made.
+        glossary.use(self.build.glossary or glossary.load(glossary.DEFAULT_FILE))
         # Passages of documents expired or not yet in force on ``on`` take part in nothing below.
         self.withdrawn = withdrawn_rows(chunks, self.on)
         withdrawn_keys = {chunks[row].doc_key for row in self.withdrawn}
@@ -79,6 +82,7 @@ class HybridSearcher:
         self._keys = KeyIndex(*self.faq.document_keys(self.build.question_keys, self.build.question_vectors))
         # Document families that state any amount of money (a fee, a fine, "free of charge").
         self._money_families = {chunks[r].family for r in documents if states_money(chunks[r].text)}
+        self._time_families = {chunks[r].family for r in documents if states_time(chunks[r].text)}
         query_words("预热 warm-up")  # load Jieba's dictionary now, not during the first question
         self.speller.correct("预热侵全")  # and the pinyin tables
         self._family_rows: Dict[tuple, List[int]] = {}
@@ -220,7 +224,7 @@ class HybridSearcher:
         )
         keys = self._keys.match(vector)
         translated = {family for family, passage_lang in self._family_rows if passage_lang == lang}
-        asks_money = asks_about_money(query)
+        asks_money, asks_time = asks_about_money(query), asks_about_time(query)
         scope = scope_log_odds(self.scope, vector)
         results = []
         for row, fused_score in fused.items():
@@ -239,6 +243,7 @@ class HybridSearcher:
             features["question"] = keys.relevance(family)
             features["question_gap"] = keys.gap(family)
             features["money_unstated"] = float(asks_money and family not in self._money_families)
+            features["time_unstated"] = float(asks_time and family not in self._time_families)
             if nlu_policy is not None:
                 features["nlu_policy"] = nlu_policy
             if scope is not None:

@@ -60,6 +60,8 @@ class KnowledgeSettings:
 
     var_dir: Path = DEFAULT_VAR_DIR
     docs_dir: Path = PROJECT_ROOT / "knowledge" / "docs"
+    # the staff's glossary (knowledge/glossary.py); None: glossary.yml next to the documents' folder
+    glossary_file: Optional[Path] = None
     index_dir: Path = DEFAULT_VAR_DIR / "index"
     embedding_model: str = str(DEFAULT_VAR_DIR / "models" / MODEL_NAME)
     chunk_size: int = 300  # target characters for Chinese; English uses about 5x as many (~200 words)
@@ -83,6 +85,7 @@ class KnowledgeSettings:
         return cls(
             var_dir=var_dir,
             docs_dir=env_path(env, "KNOWLEDGE_DOCS_DIR", PROJECT_ROOT / "knowledge" / "docs"),
+            glossary_file=env_path(env, "KNOWLEDGE_GLOSSARY_FILE", None),
             index_dir=env_path(env, "KNOWLEDGE_INDEX_DIR", var_dir / "index"),
             embedding_model=env.get("KNOWLEDGE_EMBEDDING_MODEL") or str(var_dir / "models" / MODEL_NAME),
             chunk_size=env_int(env, "KNOWLEDGE_CHUNK_SIZE", 300),

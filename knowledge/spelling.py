@@ -53,6 +53,11 @@ def _zh_terms_by_sound() -> Dict[str, str]:
     return {sound: terms[0] for sound, terms in by_sound.items() if len(terms) == 1}
 
 
+def forget_terms() -> None:
+    """The glossary changed: the sound table is made again from its terms on the next correction."""
+    _zh_terms_by_sound.cache_clear()
+
+
 def correct_chinese(text: str) -> str:
     """Non-words that sound like a glossary term, and the confused real words, replaced by the term."""
     for wrong, right in ZH_CONFUSED.items():

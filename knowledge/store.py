@@ -28,11 +28,12 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence
 
 import numpy as np
 
-from knowledge.build_files import FORMAT_VERSION, Build, read_build, write_build
+from knowledge.build_files import FORMAT_VERSION, GLOSSARY_FILE, Build, read_build, write_build
 from knowledge.chunking import Chunk, chunk_document, chunk_sentences
 from knowledge.documents import Document
 from knowledge.embedding import Embedder
 from knowledge.errors import IndexUnavailableError, KnowledgeError
+from knowledge.glossary import Glossary
 from knowledge.question_keys import embed_keys
 
 CHUNKER_VERSION = 4  # bump when chunking.py changes how text is split
@@ -48,6 +49,8 @@ class IndexConfig:
     chunk_size: int = 300
     chunk_overlap: int = 1
     dense_index: str = "flat"
+    # The glossary the build's searches use (a copy travels with the build); its change needs no re-embedding.
+    glossary: Optional[Glossary] = None
 
     def chunking(self) -> Dict[str, int]:
         return {"size": self.chunk_size, "overlap": self.chunk_overlap, "version": CHUNKER_VERSION}
@@ -59,6 +62,7 @@ class IndexConfig:
             "model_fingerprint": self.model_fingerprint,
             "chunking": self.chunking(),
             "dense_index": self.dense_index,
+            **({"glossary": self.glossary.fingerprint} if self.glossary else {}),
         }
 
 
@@ -70,6 +74,7 @@ class BuildReport:
     changed: List[str] = field(default_factory=list)
     removed: List[str] = field(default_factory=list)
     unchanged: List[str] = field(default_factory=list)
+    glossary_changed: bool = False
     embedded_chunks: int = 0
     total_chunks: int = 0
     seconds: float = 0.0
@@ -198,7 +203,10 @@ class IndexStore:
                 }
             report.removed = sorted(set(old_docs) - set(doc_entries))
             report.total_chunks = len(chunks)
-            if previous and not (report.added or report.changed or report.removed):
+            report.glossary_changed = bool(
+                config.glossary and (manifest or {}).get("glossary") != config.glossary.fingerprint
+            )
+            if previous and not (report.added or report.changed or report.removed or report.glossary_changed):
                 report.seconds = time.monotonic() - started
                 return report
 
@@ -270,6 +278,8 @@ class IndexStore:
             write_build(
                 work, build_id, matrix, chunks, doc_entries, config.manifest(), sentence_matrix, question_keys
             )
+            if config.glossary:
+                (work / GLOSSARY_FILE).write_text(config.glossary.to_yaml(), encoding="utf-8")
             final = self.builds_dir / build_id
             os.replace(work, final)
             link = self.index_dir / f".current-{build_id}"

@@ -21,7 +21,7 @@ from feedback.store import AnswerLog
 from knowledge.embedding import Embedder
 from staff.console import Console
 from staff.pages import HERE
-from staff.routes import accounts, dashboard, faq, knowledge, review, tickets
+from staff.routes import accounts, dashboard, faq, glossary, knowledge, review, tickets
 from staff.security import SecurityHeaders, on_http_exception, secret_key
 from tickets.store import TicketStore
 
@@ -41,6 +41,7 @@ def create_app(
         *tickets.ROUTES,
         *review.ROUTES,
         *faq.ROUTES,
+        *glossary.ROUTES,
         *dashboard.ROUTES,
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]

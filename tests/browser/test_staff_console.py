@@ -209,6 +209,8 @@ def test_the_improvement_loop_an_uncovered_question_becomes_an_faq_answer_in_bot
         "/faq",
         "/review?state=handled",
         "/dashboard",
+        "/glossary",
+        "/glossary?edit=counterfeit",
         "/knowledge",
         "/knowledge/hit-test",
         "/tickets",

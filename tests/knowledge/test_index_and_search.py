@@ -178,7 +178,7 @@ def test_same_language_passages_come_first_when_they_answer(library) -> None:
 def test_results_carry_scores_and_citations(library) -> None:
     result = _base(library).search("商标侵权举报要准备什么证据", k=1)[0]
     data = result.to_dict()
-    assert set(data["citation"]) == {"doc_id", "title", "section", "source", "source_url", "lang"}
+    assert set(data["citation"]) == {"doc_id", "title", "section", "source", "source_url", "lang", "updated"}
     assert data["confident"] is True and 0 < data["dense_score"] <= 1 and data["lexical_score"] > 0
     json.dumps(data, ensure_ascii=False)
 

@@ -283,3 +283,39 @@ def test_an_editor_dates_a_document_and_the_console_lists_it_once_expired(sign_i
     assert report.expires == "2020-12-31" and report.updated == today().isoformat()  # dated by the save
     hit = client.get("/knowledge/hit-test", params={"q": "假冒商标的商品去哪举报"}).text
     assert "zh/report#" not in hit  # an expired document answers nothing
+
+
+def test_an_editor_keeps_the_glossary_and_each_change_is_live_and_audited(sign_in, console_app) -> None:
+    client = sign_in("erin.editor")
+    assert client.get("/glossary").status_code == 200
+    assert sign_in("hank.handler").get("/glossary").status_code == 403
+    knowledge = console_app.state.console.knowledge_base
+    assert not knowledge.searcher().lexical.search("李鬼", 5)  # slang no document uses
+    token = csrf_of(client.get("/glossary").text)
+    forged = client.post("/glossary/save", data={"csrf": "forged", "en": "x", "zh": "叉"})
+    assert forged.status_code == 403
+    bad = client.post("/glossary/save", data={"csrf": token, "en": "假冒", "zh": "假冒"})
+    assert "error=" in bad.headers["location"]
+    page = client.get("/glossary", params={"edit": "counterfeit"}).text
+    assert 'value="counterfeit"' in page
+    saved = client.post(
+        "/glossary/save",
+        data={
+            "csrf": token,
+            "original": "counterfeit",
+            "en": "counterfeit",
+            "zh": "假冒, 假货",
+            "synonyms": "李鬼, <b>高仿</b>",
+        },
+    )
+    assert saved.status_code == 303 and "msg=" in saved.headers["location"]
+    listing = client.get("/glossary", params={"q": "李鬼"}).text
+    assert "李鬼" in listing and "<b>高仿</b>" not in listing and "&lt;b&gt;" in listing
+    hits = knowledge.searcher().lexical.search("李鬼", 5)  # live after the rebuild the save made
+    assert hits
+    removed = client.post("/glossary/delete", data={"csrf": token, "en": "counterfeit"})
+    assert removed.status_code == 303
+    assert console_app.state.console.library.glossary().find("counterfeit") is None
+    audit = [(e.actor, e.action, e.target) for e in console_app.state.console.accounts.audit_log()]
+    assert ("erin.editor", "edit-glossary-term", "counterfeit") in audit
+    assert ("erin.editor", "delete-glossary-term", "counterfeit") in audit
