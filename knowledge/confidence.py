@@ -37,6 +37,7 @@ FEATURES = (
     "question",  # the document's best question key above the question's mean over all keys (question_keys)
     "question_gap",  # that, above the best key of any other document
     "money_unstated",  # the question asks about money and the document states no amount (answer_types)
+    "time_unstated",  # the question asks how long / by when / what hours and the document states no time
 )
 
 

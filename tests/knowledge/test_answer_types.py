@@ -1,10 +1,10 @@
-"""Questions about money, and documents that state none: the signal behind many honest refusals."""
+"""Questions about money or time, and documents that state none: the signals behind many honest refusals."""
 
 from __future__ import annotations
 
 import pytest
 
-from knowledge.answer_types import asks_about_money, states_money
+from knowledge.answer_types import asks_about_money, asks_about_time, states_money, states_time
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,40 @@ def test_a_document_states_money_when_it_names_an_amount_a_fee_or_a_fine() -> No
     assert states_money("对违法行为处以罚款。")
     assert not states_money("调解以双方自愿为基础，不收取当事人任何材料以外的东西。")
     assert not states_money("The workstation helps foreign-invested firms protect their rights.")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "调解一般要多久",
+        "工作站周末开门吗",
+        "商标驳回复审要在几天内提交",
+        "how long does a design patent take to be granted",
+        "what are the opening hours of the workstation",
+        "is the hotline open on sundays",
+        "what's the deadline for a trademark opposition",
+    ],
+)
+def test_questions_about_time(question: str) -> None:
+    assert asks_about_time(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "地理标志产品什么情况下会被抽查",
+        "商标侵权怎么举报",
+        "how do I report a fake",
+        "who mediates patent disputes",
+    ],
+)
+def test_questions_not_about_time(question: str) -> None:
+    assert not asks_about_time(question)
+
+
+def test_a_document_states_time_when_it_names_a_limit_a_duration_or_hours() -> None:
+    assert states_time("申请司法确认有法定的期限和管辖要求。")
+    assert states_time("Foreign lawsuits usually have deadlines for responding.")
+    assert states_time("受理后15个工作日内答复。")
+    assert not states_time("工作站为园区企业提供维权咨询。")
+    assert not states_time("The workstation offers advice to foreign-invested firms.")
