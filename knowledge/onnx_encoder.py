@@ -9,6 +9,8 @@ prompts and the sequence length its sentence-transformers configuration.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 from pathlib import Path
 from typing import Dict, Optional, Sequence
@@ -18,6 +20,7 @@ import numpy as np
 from knowledge.errors import ModelError
 
 GRAPH = Path("onnx") / "model.onnx"
+ONNX_TOKENIZER = Path("onnx") / "tokenizer.json"  # the graph's own vocabulary (knowledge.onnx_export)
 PAD_ID = 1  # XLM-R's <pad>; its positions are masked, so the value only has to be a valid id
 
 
@@ -27,6 +30,12 @@ def has_graph(model_dir: Path) -> bool:
 
 def _json(path: Path) -> Dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _release_freed_memory() -> None:
+    """Return freed heap pages to the system (glibc keeps them otherwise); a no-op where unavailable."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class OnnxEncoder:
@@ -52,10 +61,12 @@ class OnnxEncoder:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         try:
-            self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+            own = model_dir / ONNX_TOKENIZER  # a graph of an older build reads the directory's tokenizer
+            self.tokenizer = Tokenizer.from_file(str(own if own.is_file() else model_dir / "tokenizer.json"))
             self.session = onnxruntime.InferenceSession(
                 str(model_dir / GRAPH), options, providers=["CPUExecutionProvider"]
             )
+            _release_freed_memory()  # the model file's parse buffers: about 55 MB back to the system
         except Exception as error:  # a truncated or foreign file fails in library-specific ways
             raise ModelError(f"the ONNX model in {model_dir} cannot be loaded: {error}") from error
         self.tokenizer.enable_truncation(self.max_length)

@@ -73,3 +73,27 @@ def test_the_graph_keeps_the_pieces_chinese_and_english_text_use(model_dir: str)
         == len(kept)
         < card["verification"]["onnx_vocabulary_full"]
     )
+
+
+def test_the_graphs_own_tokenizer_cuts_chinese_and_english_exactly_as_the_full_one(model_dir: str) -> None:
+    """The trimmed vocabulary renumbers pieces (piece kept[i] is id i) and changes no segmentation."""
+    from tokenizers import Tokenizer
+
+    from knowledge.onnx_encoder import ONNX_TOKENIZER
+    from knowledge.onnx_export import kept_token_ids
+
+    full_file = Path(model_dir) / "tokenizer.json"
+    kept = kept_token_ids(full_file)
+    full, trimmed = (
+        Tokenizer.from_file(str(full_file)),
+        Tokenizer.from_file(str(Path(model_dir) / ONNX_TOKENIZER)),
+    )
+    assert trimmed.get_vocab_size() == len(kept) < full.get_vocab_size()
+    for text in [
+        *TEXTS,
+        "query: 中以(上海)创新园 workstation 在哪？12315、第六十八条 ①",
+        "passage: Müller GmbH ＡＢＣ",
+    ]:
+        assert [kept[i] for i in trimmed.encode(text).ids] == full.encode(text).ids, text
+    unknown = {trimmed.id_to_token(i) for i in trimmed.encode("Привет").ids}  # another script
+    assert "<unk>" in unknown and unknown <= {"<s>", "</s>", "<unk>", "\u2581"}  # as the full graph read it
