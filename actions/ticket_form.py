@@ -98,7 +98,11 @@ class ValidateTicketForm(FormValidationAction):
 
     @staticmethod
     def _text(tracker: Tracker) -> str:
-        return (tracker.latest_message or {}).get("text") or ""
+        """The user's message; nothing for a 👍/👎 payload (its ids are not contact details)."""
+        latest = tracker.latest_message or {}
+        if (latest.get("intent") or {}).get("name") == "feedback":
+            return ""
+        return latest.get("text") or ""
 
     # custom extraction: phone numbers and e-mail addresses typed anywhere in the form ---------------
     async def extract_contact(

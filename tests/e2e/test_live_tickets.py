@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -78,3 +79,18 @@ def test_an_english_user_cancels_and_nothing_is_saved(servers: Servers) -> None:
     assert "company" in text_of(say(servers, "ticket-en", "trade secret"))
     assert "cancelled" in text_of(say(servers, "ticket-en", "cancel"))
     assert staff(servers, "list").splitlines()[-1] == before
+
+
+def test_a_rating_sent_while_the_ticket_form_asks_is_recorded_and_the_form_asks_again(
+    servers: Servers,
+) -> None:
+    """The 👍/👎 under an earlier answer stays clickable while a form runs: it is a rating, not a form value."""
+    user = "ticket-rating"
+    answer = say(servers, user, "商标侵权怎么举报？")
+    answer_id = next((r.get("custom") or {}).get("answer_id") for r in answer if r.get("custom"))
+    assert answer_id
+    assert "哪类事项" in text_of(say(servers, user, "我想开个工单"))
+    payload = "/feedback" + json.dumps({"answer_id": answer_id, "rating": "down", "reason": "wrong"})
+    reply = text_of(say(servers, user, payload))
+    assert "谢谢" in reply and "哪类事项" in reply, reply  # thanked, then the same question again
+    assert "企业" in text_of(say(servers, user, "纠纷调解"))  # the form goes on from where it was
