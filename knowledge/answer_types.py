@@ -51,8 +51,9 @@ ASKS_TIME = re.compile(
 )
 STATES_TIME = re.compile(
     r"期限|时限|[0-9一二三四五六七八九十百]+(?:个工作日|个月|日内|天内|年内|小时|周内)|开放时间|办公时间|"
+    r"每(?:年|半年|季度|个?月|周|天|日)|"  # how often: "每季度举行一次" answers "多久举行一次"
     r"\b(?:time limits?|deadlines?|\d+ (?:working )?(?:days|weeks|months|hours)|opening hours|"
-    r"office hours)\b",
+    r"office hours|annually|quarterly|monthly|weekly|every (?:year|quarter|month|week|day))\b",
     re.IGNORECASE,
 )
 

@@ -241,3 +241,5 @@ def test_the_improvement_pages_pass_axe_with_no_violations(
         ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help}))"
     )
     assert violations == []
+    if path in ("/glossary?edit=counterfeit", "/knowledge"):
+        screenshot(page, "staff-glossary" if path.startswith("/glossary") else "staff-knowledge")

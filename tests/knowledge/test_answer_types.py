@@ -79,5 +79,7 @@ def test_a_document_states_time_when_it_names_a_limit_a_duration_or_hours() -> N
     assert states_time("申请司法确认有法定的期限和管辖要求。")
     assert states_time("Foreign lawsuits usually have deadlines for responding.")
     assert states_time("受理后15个工作日内答复。")
+    assert states_time("应急演练每季度举行一次。")  # how often answers "多久举行一次"
+    assert states_time("The joint conference meets every year.")
     assert not states_time("工作站为园区企业提供维权咨询。")
     assert not states_time("The workstation offers advice to foreign-invested firms.")
