@@ -12,7 +12,7 @@ neighbouring questions of one topic up to 0.95 ("调解收费吗" / "调解要�
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import AbstractSet, Dict, List, Optional, Sequence, Set, Tuple
+from typing import AbstractSet, Dict, List, Optional, Sequence, Set
 
 import numpy as np
 
@@ -39,7 +39,8 @@ class FaqIndex:
         vectors: Optional[np.ndarray],
         withdrawn: AbstractSet[int] = frozenset(),
     ) -> None:
-        """``withdrawn``: passages of entries expired or not yet in force (knowledge.validity), left out."""
+        """``withdrawn``: passages of documents and entries expired or not yet in force (knowledge.validity);
+        their keys are left out too."""
         self.rows: Set[int] = {
             row for row, chunk in enumerate(chunks) if chunk.kind == "faq" and row not in withdrawn
         }
@@ -50,21 +51,19 @@ class FaqIndex:
             chunk = chunks[row]
             self._row_of.setdefault(chunk.doc_key, row)
             self._entry_langs.setdefault(chunk.doc_id, {})[chunk.lang] = chunk.doc_key
-        entry_keys = [i for i, key in enumerate(keys) if key.doc_key in self._row_of]
+        withdrawn_docs = {chunks[row].doc_key for row in withdrawn}
+        live = [i for i, key in enumerate(keys) if key.doc_key not in withdrawn_docs]
+        entry_keys = [i for i in live if keys[i].doc_key in self._row_of]
         self.keys = [keys[i] for i in entry_keys]
         self.vectors = vectors[entry_keys] if vectors is not None and entry_keys else None
-        self._document_keys = [i for i, key in enumerate(keys) if key.doc_key not in self._row_of]
+        # The documents' own keys, without the entries' (the documents' key signals know nothing of entries).
+        document = [i for i in live if keys[i].doc_key not in self._row_of]
+        self.document_keys: List[QuestionKey] = [keys[i] for i in document]
+        self.document_vectors = vectors[document] if vectors is not None and document else None
 
     def rows_of(self, doc_key: str) -> List[int]:
         """An entry's passages (one language), in order: what its answer is chosen from."""
         return [row for row in sorted(self.rows) if self._doc_key_of[row] == doc_key]
-
-    def document_keys(
-        self, keys: Sequence[QuestionKey], vectors: Optional[np.ndarray]
-    ) -> Tuple[List[QuestionKey], Optional[np.ndarray]]:
-        """The build's keys without the entries' (the documents' key signals know nothing of entries)."""
-        kept = [keys[i] for i in self._document_keys]
-        return kept, (vectors[self._document_keys] if vectors is not None and kept else None)
 
     def match(self, vector: np.ndarray, lang: str) -> Optional[FaqMatch]:
         """The entry whose wording is closest to the question, when at least :data:`MATCH` alike; its

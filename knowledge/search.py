@@ -64,22 +64,16 @@ class HybridSearcher:
         glossary.use(self.build.glossary or glossary.load(glossary.DEFAULT_FILE))
         # Passages of documents expired or not yet in force on ``on`` take part in nothing below.
         self.withdrawn = withdrawn_rows(chunks, self.on)
-        withdrawn_keys = {chunks[row].doc_key for row in self.withdrawn}
-        kept_keys = [i for i, key in enumerate(self.build.question_keys) if key.doc_key not in withdrawn_keys]
-        vectors = self.build.question_vectors
         # FAQ entries are reached by their wordings only, never ranked with documents (knowledge.faq_match).
         self.faq = FaqIndex(
-            chunks,
-            [self.build.question_keys[i] for i in kept_keys],
-            vectors[kept_keys] if vectors is not None and kept_keys else None,
-            withdrawn=self.withdrawn,
+            chunks, self.build.question_keys, self.build.question_vectors, withdrawn=self.withdrawn
         )
         self._unranked = self.faq.rows | self.withdrawn  # rows no ranking, background or key may see
         documents = [row for row in range(len(chunks)) if row not in self._unranked]
         self._lexical_rows = documents  # the lexical index's row i is the build's row documents[i]
         self.lexical = LexicalIndex.build([chunks[row].lexical_text for row in documents])
         self.speller = Speller(c.text for c in chunks if c.lang == "en")
-        self._keys = KeyIndex(*self.faq.document_keys(self.build.question_keys, self.build.question_vectors))
+        self._keys = KeyIndex(self.faq.document_keys, self.faq.document_vectors)
         # Document families that state any amount of money (a fee, a fine, "free of charge").
         self._money_families = {chunks[r].family for r in documents if states_money(chunks[r].text)}
         self._time_families = {chunks[r].family for r in documents if states_time(chunks[r].text)}

@@ -81,6 +81,9 @@ def test_an_expired_document_drops_out_of_answers_on_the_day_without_a_rebuild(
         assert all(r.family != "overseas" for r in knowledge.search(question, lang, k=10)), question
         assert not (answer.confident and answer.results[0].family == "overseas")
     assert knowledge.reloads == reloads  # the same build, searched without the expired passages
+    searcher = knowledge.searcher()
+    assert "overseas" not in searcher._keys.families  # nor its question keys
+    assert {k.family for k in searcher.faq.document_keys} == set(searcher._keys.families)
     other_after = [(r.family, r.probability) for r in knowledge.search("假冒商标的商品去哪举报", "zh")]
     assert other_after[0][0] == other_before[0][0] == "report"  # other documents still answer theirs
 
