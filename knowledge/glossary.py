@@ -19,7 +19,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
 import yaml
 
@@ -267,21 +267,9 @@ def expand(text: str) -> Tuple[List[str], float]:
     return current().expand(text)
 
 
-def english_to_chinese(text: str) -> Tuple[List[str], float]:
-    return current().english_to_chinese(text)
-
-
-def chinese_to_english(text: str) -> Tuple[List[str], float]:
-    return current().chinese_to_english(text)
-
-
 def chinese_terms() -> List[str]:
     return current().chinese_terms()
 
 
 def english_terms() -> List[str]:
     return current().english_terms()
-
-
-def entries(glossary: Optional[Glossary] = None) -> Sequence[Entry]:
-    return (glossary or current()).entries

@@ -61,7 +61,7 @@ class HybridSearcher:
     def __post_init__(self) -> None:
         chunks = self.build.chunks
         # The build's glossary (its words become Jieba's) before the lexical index and speller are made.
-        glossary.use(self.build.glossary or glossary.load(glossary.DEFAULT_FILE))
+        glossary.use(self.build.glossary or glossary.load())
         # Passages of documents expired or not yet in force on ``on`` take part in nothing below.
         self.withdrawn = withdrawn_rows(chunks, self.on)
         # FAQ entries are reached by their wordings only, never ranked with documents (knowledge.faq_match).
