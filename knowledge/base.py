@@ -17,6 +17,7 @@ from knowledge.answering import Answer, Context, answer
 from knowledge.confidence import MODEL_FILE, ConfidenceModel
 from knowledge.embedding import Embedder, model_fingerprint
 from knowledge.errors import IndexUnavailableError
+from knowledge.published import IndexFollower, PublishedIndex
 from knowledge.scope import MODEL_FILE as SCOPE_MODEL_FILE
 from knowledge.scope import PROBES as SCOPE_PROBES
 from knowledge.scope import ScopeModel
@@ -44,8 +45,12 @@ class KnowledgeBase:
         embedder: Optional[Embedder] = None,
         engine: str = "auto",
         scope_model: Optional[Path] = SCOPE_MODEL_FILE,
+        published: Optional[PublishedIndex] = None,
+        follow_seconds: float = 5.0,
     ) -> None:
-        self.store = IndexStore(index_dir)
+        self.store = IndexStore(index_dir, published)
+        # With builds published through a database, this process follows them (started on first use).
+        self.follower = IndexFollower(self.store, published, follow_seconds) if published else None
         self.embedding_model = embedding_model
         # None: the unfitted prior (only ``make calibrate`` starts from it)
         self.confidence = (
@@ -70,9 +75,13 @@ class KnowledgeBase:
             embedder=embedder,
             engine=settings.embedding_engine,
             scope_model=settings.scope_model,
+            published=settings.published_index(),
+            follow_seconds=settings.follow_seconds,
         )
 
     def searcher(self) -> HybridSearcher:
+        if self.follower is not None:
+            self.follower.start()  # once: takes the published build, then follows it in the background
         current = self.store.current_build_id()
         if current is None:
             raise IndexUnavailableError(

@@ -24,6 +24,7 @@ from knowledge.documents import Document, load_documents
 from knowledge.embedding import Embedder, model_fingerprint
 from knowledge.errors import DocumentError, KnowledgeError
 from knowledge.glossary import Glossary
+from knowledge.published import PublishedIndex
 from knowledge.store import BuildReport, IndexConfig, IndexStore
 from knowledge.validity import today
 
@@ -41,6 +42,7 @@ class LibraryConfig:
     threads: int = 2
     engine: str = "auto"  # the embedding engine (knowledge.embedding.ENGINES)
     glossary_file: Optional[Path] = None  # default: glossary.yml next to the documents' folder
+    database_url: Optional[str] = None  # builds also published there, for other hosts (knowledge.published)
 
     def __post_init__(self) -> None:
         self.docs_dir = Path(self.docs_dir)
@@ -59,6 +61,7 @@ class LibraryConfig:
             threads=settings.encode_threads,
             engine=settings.embedding_engine,
             glossary_file=settings.glossary_file,
+            database_url=settings.database_url,
         )
 
 
@@ -67,7 +70,8 @@ class KnowledgeLibrary:
 
     def __init__(self, config: LibraryConfig, embedder: Optional[Embedder] = None) -> None:
         self.config = config
-        self.store = IndexStore(config.index_dir)
+        published = PublishedIndex(config.database_url) if config.database_url else None
+        self.store = IndexStore(config.index_dir, published)
         self._embedder = embedder
 
     @property

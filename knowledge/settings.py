@@ -73,6 +73,17 @@ class KnowledgeSettings:
     scope_model: Path = PROJECT_ROOT / "knowledge" / "scope_model.json"
     encode_threads: int = 2
     embedding_engine: str = "auto"  # "onnx", "torch", or "auto": ONNX when the model directory has its graph
+    # PostgreSQL that publishes index builds to every host (knowledge/published.py); None: local files only
+    database_url: Optional[str] = None
+    follow_seconds: float = 5.0  # how often a serving process checks for a newly published build
+
+    def published_index(self):  # noqa: ANN201 - Optional[PublishedIndex]; imported only when configured
+        """The database that publishes index builds to every host, or None (this host's files only)."""
+        if not self.database_url:
+            return None
+        from knowledge.published import PublishedIndex
+
+        return PublishedIndex(self.database_url)
 
     @property
     def default_model_dir(self) -> Path:
@@ -99,6 +110,8 @@ class KnowledgeSettings:
             ),
             encode_threads=env_int(env, "KNOWLEDGE_ENCODE_THREADS", 2),
             embedding_engine=env_choice(env, "KNOWLEDGE_EMBEDDING_ENGINE", ("auto", "onnx", "torch"), "auto"),
+            database_url=env.get("KNOWLEDGE_DATABASE_URL") or None,
+            follow_seconds=env_number(env, "KNOWLEDGE_FOLLOW_SECONDS", 5.0),
         )
 
 

@@ -9,7 +9,8 @@ index_dir/
 
 A build writes a new directory next to the old ones and swaps ``current`` only when everything is on
 disk, so a failed or killed build leaves the previous index serving. Unchanged documents reuse their chunks
-and embeddings from the current build; a different model or chunking forces a full rebuild.
+and embeddings from the current build; a different model or chunking forces a full rebuild. With a
+:class:`~knowledge.published.PublishedIndex`, builds are also published for other hosts (see there).
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ import os
 import shutil
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Sequence
 
 import numpy as np
 
@@ -35,6 +36,9 @@ from knowledge.embedding import Embedder
 from knowledge.errors import IndexUnavailableError, KnowledgeError
 from knowledge.glossary import Glossary
 from knowledge.question_keys import embed_keys
+
+if TYPE_CHECKING:
+    from knowledge.published import PublishedIndex
 
 CHUNKER_VERSION = 4  # bump when chunking.py changes how text is split
 KEEP_BUILDS = 2
@@ -86,12 +90,14 @@ class BuildReport:
 
 
 class IndexStore:
-    """Reads and writes the builds under ``index_dir``."""
+    """Reads and writes the builds under ``index_dir``; ``published``: where builds are also published
+    for other hosts, and taken from before a build (None: this host's files only)."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, published: Optional[PublishedIndex] = None) -> None:
         self.index_dir = Path(index_dir)
         self.builds_dir = self.index_dir / "builds"
         self.current_link = self.index_dir / "current"
+        self.published = published
 
     # reading -------------------------------------------------------------------------------------
     def current_build_id(self) -> Optional[str]:
@@ -108,6 +114,9 @@ class IndexStore:
             return json.loads((self.builds_dir / build_id / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+
+    def has_build(self, build_id: str) -> bool:
+        return (self.builds_dir / build_id / "manifest.json").is_file()
 
     def load(self, build_id: Optional[str] = None) -> Build:
         build_id = build_id or self.current_build_id()
@@ -154,7 +163,10 @@ class IndexStore:
         anything is written (tests use it to interrupt a build at its most expensive point).
         """
         started = time.monotonic()
-        with self.lock():
+        published = self.published
+        with self.lock(), published.build_lock() if published else nullcontext():
+            if published:
+                published.pull(self)  # build on top of what every host serves
             previous = None
             manifest = self.read_manifest()
             compatible = manifest is not None and self._compatible(manifest, config)
@@ -207,6 +219,8 @@ class IndexStore:
                 config.glossary and (manifest or {}).get("glossary") != config.glossary.fingerprint
             )
             if previous and not (report.added or report.changed or report.removed or report.glossary_changed):
+                if published and published.current_build_id() is None:
+                    published.publish(previous.build_id, self.builds_dir / previous.build_id)  # the first
                 report.seconds = time.monotonic() - started
                 return report
 
@@ -282,14 +296,40 @@ class IndexStore:
                 (work / GLOSSARY_FILE).write_text(config.glossary.to_yaml(), encoding="utf-8")
             final = self.builds_dir / build_id
             os.replace(work, final)
-            link = self.index_dir / f".current-{build_id}"
-            os.symlink(Path("builds") / build_id, link)
-            os.replace(link, self.current_link)  # the atomic switch
+            if self.published:  # other hosts switch with this one, or neither does
+                try:
+                    self.published.publish(build_id, final)
+                except BaseException:
+                    shutil.rmtree(final, ignore_errors=True)
+                    raise
+            self.switch_to(build_id)
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
         self._prune(keep=build_id)
         return build_id
+
+    def switch_to(self, build_id: str) -> None:
+        """Point ``current`` at a build already on disk, atomically."""
+        link = self.index_dir / f".current-{build_id}"
+        link.unlink(missing_ok=True)
+        os.symlink(Path("builds") / build_id, link)
+        os.replace(link, self.current_link)
+
+    def add_build(self, build_id: str, write: Callable[[Path], None]) -> None:
+        """A build made elsewhere: ``write(directory)`` puts its files in a new directory, which must load
+        before it joins the builds (the caller holds the lock and then switches to it)."""
+        self.builds_dir.mkdir(parents=True, exist_ok=True)
+        self._remove_leftovers()
+        work = self.builds_dir / f".tmp-{build_id}"
+        try:
+            write(work)
+            read_build(work)  # a build that does not load never becomes current
+            os.replace(work, self.builds_dir / build_id)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        self._prune(keep=build_id)
 
     def _remove_leftovers(self) -> None:
         """Directories of builds that were killed before they finished (the lock is ours, so none runs)."""

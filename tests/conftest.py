@@ -1,4 +1,5 @@
-"""The assistant's servers (actions, Rasa, chat page), started for real on free ports once per session.
+"""The assistant's servers (actions, Rasa, chat page), started for real on free ports once per session,
+and a private PostgreSQL server.
 
 Shared by the live REST tests (tests/e2e/) and the browser tests (tests/browser/), so the servers start
 once; tests that stop one of them start it again before they end.
@@ -13,6 +14,7 @@ from typing import Iterator
 import pytest
 
 from bot.launch.commands import DEFAULT_MODEL, DEFAULT_WEB_DIR
+from bot.launch.infra import InfraError, PostgresServer
 from bot.launch.pilot import Servers
 from bot.launch.supervisor import ROOT, free_port
 
@@ -43,3 +45,29 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     )
     with instance:
         yield instance
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A private PostgreSQL server on a free port, started for the tests and stopped after them.
+
+    Skipped only where PostgreSQL is not installed (``make test`` installs it from Debian).
+    """
+    import tempfile
+
+    from bot.launch.supervisor import free_port
+
+    # Not under pytest's own (root-only) temporary directory: the postgres account must reach it.
+    try:
+        server = PostgresServer(Path(tempfile.mkdtemp(prefix="ip-assistant-pg-")), free_port()).start()
+    except InfraError as error:
+        pytest.skip(str(error))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server: PostgresServer) -> str:
+    return postgres_server.url()

@@ -4,7 +4,8 @@
                   └─► Rasa ×2 (127.0.0.1) ── tracker store: PostgreSQL, lock store: Redis
                         └─► nginx :5055 (127.0.0.1) ─► action server ×2 (127.0.0.1)
                                                           ├─ tickets: PostgreSQL
-                                                          └─ knowledge index: var/index, shared read-only
+                                                          └─ knowledge index: published through PostgreSQL,
+                                                             a copy of its own in var/prod/actions-N/index
 
 The same ``bot/endpoints.yml`` and ``bot/credentials.yml`` as the pilot; only environment variables
 differ (:meth:`Production.rasa_env`, :meth:`Production.actions_env`). PostgreSQL, Redis and nginx come
@@ -89,6 +90,11 @@ class Production:
     def tickets_url(self) -> str:
         return self.postgres.url("tickets")
 
+    @property
+    def knowledge_url(self) -> str:
+        """Where index builds are published: each action server follows them, as it would on its own host."""
+        return self.postgres.url("knowledge")
+
     def names(self) -> List[str]:
         return [f"actions-{i + 1}" for i in range(len(self.actions_ports))] + [
             f"rasa-{i + 1}" for i in range(len(self.rasa_ports))
@@ -131,8 +137,14 @@ class Production:
         env.update(self.extra_env)
         return env
 
-    def actions_env(self) -> Dict[str, str]:
-        return self._base_env()
+    def actions_env(self, name: Optional[str] = None) -> Dict[str, str]:
+        """The environment of action server ``name``: its own index directory, filled from the published
+        builds. Without a name: the staff's (documents and builds in ``KNOWLEDGE_INDEX_DIR``, published)."""
+        env = self._base_env()
+        env["KNOWLEDGE_DATABASE_URL"] = self.knowledge_url
+        if name:
+            env["KNOWLEDGE_INDEX_DIR"] = str(self.work_dir / name / "index")
+        return env
 
     # --- processes ---------------------------------------------------------------------------------
     def check(self) -> None:
@@ -157,7 +169,7 @@ class Production:
         kind, number = name.rsplit("-", 1)
         index = int(number) - 1
         if kind == "actions":
-            self._spawn(name, actions_command(self.actions_ports[index]), self.actions_env())
+            self._spawn(name, actions_command(self.actions_ports[index]), self.actions_env(name))
         else:
             env = self.rasa_env()
             command = rasa_command(self.model, self.rasa_ports[index], env["RASA_CORS"], env, "127.0.0.1")
@@ -207,14 +219,19 @@ class Production:
             self.postgres.start()
             self.postgres.create_database("rasa")
             self.postgres.create_database("tickets")
-            subprocess.run(  # the ticket tables, before two action servers start
-                [str(ACTIONS_VENV / "bin" / "python"), "-m", "tickets", "migrate"],
-                cwd=ROOT,
-                env=self.actions_env(),
-                check=True,
-                capture_output=True,
-                timeout=120,
-            )
+            self.postgres.create_database("knowledge")
+            for command, timeout in (
+                (["tickets", "migrate"], 120),  # the ticket tables, before two action servers start
+                (["knowledge", "rebuild"], 900),  # publishes the staff's index (embeds only what changed)
+            ):
+                subprocess.run(
+                    [str(ACTIONS_VENV / "bin" / "python"), "-m", *command],
+                    cwd=ROOT,
+                    env=self.actions_env(),
+                    check=True,
+                    capture_output=True,
+                    timeout=timeout,
+                )
             self.redis.start()
             self.nginx = infra.nginx_server(
                 self.write_nginx_config(), self.public_port, self.log_dir / "nginx.log"
@@ -269,7 +286,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         f"==> production shape ready ({time.monotonic() - started:.0f} s)\n"
         f"    chat page:  {production.web_url}\n"
         f"    REST:       POST {production.public_url}/webhooks/rest/webhook (through nginx)\n"
-        f"    PostgreSQL: {production.tracker_url} (conversations), {production.tickets_url} (tickets)\n"
+        f"    PostgreSQL: {production.tracker_url} (conversations), {production.tickets_url} (tickets),\n"
+        f"                {production.knowledge_url} (published knowledge builds)\n"
         f"    Redis:      127.0.0.1:{production.redis_port} (conversation locks)\n"
         f"    logs:       {production.log_dir}/\n"
         "    Ctrl-C stops everything.",

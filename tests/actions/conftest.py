@@ -10,7 +10,7 @@ import yaml
 from rasa_sdk import Tracker
 
 from tests.knowledge.conftest import corpus, embedder, model_dir  # noqa: F401
-from tests.tickets.conftest import postgres_server, postgres_url, ticket_store  # noqa: F401
+from tests.tickets.conftest import ticket_store  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 
