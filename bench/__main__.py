@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from actions.settings import get_settings
-from bench import encoders, latency, memory, report, retrieval, scale, setup_times
+from bench import encoders, latency, lexical, memory, report, retrieval, scale, setup_times
 from bot.launch.pilot import Servers
 from bot.launch.supervisor import ROOT, StartError, free_port
 
@@ -78,6 +78,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     log("==> embedding engines side by side: ONNX Runtime (served) and torch, each in its own process")
     results["encoders"] = encoders.run(
         models["e5-small"], Path(settings.index_dir), settings.encode_threads, log=log
+    )
+    log("==> lexical index side by side: bm25s (served) and the hand-written BM25, each in its own process")
+    results["lexical"] = lexical.run(
+        Path(settings.index_dir), [int(v) for v in args.sizes.split(",") if int(v) >= 10_000], log=log
     )
     log("==> scale: synthetic passages derived from the real index")
     results["scale"] = scale.run(

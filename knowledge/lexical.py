@@ -1,8 +1,10 @@
 """Lexical index: BM25 over character 1–3-grams for Chinese and (lightly stemmed) words for English.
 
 Character n-grams need no word segmentation and measured best on Chinese policy text; English words are
-lowercased, stripped of a few suffixes and of stop words. The index is rebuilt in memory from the chunks
-when an index is loaded (about a second for thousands of chunks), so it can never disagree with them.
+lowercased, stripped of a few suffixes and of stop words. The scores come from ``bm25s``: each term's BM25
+weight in each passage is computed once, at build time, into a sparse term × passage matrix (numpy arrays,
+no Python object per posting), and a question adds up its terms' columns. The index is rebuilt in memory
+from the chunks when an index is loaded, so it can never disagree with them.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections import Counter, defaultdict
-from typing import Callable, Dict, List, NamedTuple, Sequence, Tuple
+from collections import Counter
+from typing import Callable, Dict, List, NamedTuple, Sequence
+
+import numpy as np
 
 from bilingual import CJK_RUN
 from knowledge.broader_terms import broader_terms
@@ -21,6 +25,7 @@ from knowledge.stop_words import EN_STOP
 _WORD = re.compile(r"[a-z0-9]+")
 CROSS_WEIGHT = 0.5  # weight of glossary translations in the BM25 score
 DF_CACHE_LIMIT = 50_000  # question words whose document frequency is remembered
+NORMAL_CACHE_LIMIT = 20_000  # passages whose normalised text is remembered (all of them in a small base)
 
 # Question words and particles that say nothing about the topic, removed from Chinese queries.
 ZH_QUESTION_WORDS = re.compile(
@@ -69,7 +74,8 @@ def query_words(text: str) -> List[str]:
     for run in CJK_RUN.findall(lowered):
         words.extend(w for w in jieba.cut(run) if len(w) >= 2)
     latin = CJK_RUN.sub(" ", lowered)
-    words.extend(f" {stem(w)} " for w in _WORD.findall(latin) if w not in EN_STOP)
+    stems = (stem(w) for w in _WORD.findall(latin) if w not in EN_STOP)
+    words.extend(f" {s} " for s in stems if s not in EN_STOP)  # "needs" is a stop word once stemmed
     return list(dict.fromkeys(words))
 
 
@@ -80,48 +86,94 @@ class LexicalHit(NamedTuple):
 
 
 class LexicalIndex:
-    """Okapi BM25 over :func:`features`."""
+    """Okapi BM25 over :func:`features`, scored as ``(k1 + 1) ×`` bm25s's Lucene variant (the same IDF,
+    ``log(1 + (N − df + 0.5) / (df + 0.5))``; its term-frequency part lacks the constant factor).
+
+    The passages' own texts are kept by reference (no copy) for what BM25 does not give: whether a
+    question's whole *word* occurs in a passage (coverage), and how many passages contain it.
+    """
 
     def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
         self.k1 = k1
         self.b = b
-        self.postings: Dict[str, List[Tuple[int, int]]] = defaultdict(list)
-        self.lengths: List[int] = []
-        self.texts: List[str] = []  # lowercased, with English words stemmed and spaced: for coverage
+        self.texts: Sequence[str] = ()
+        self._vocabulary: Dict[str, int] = {}
+        self._scores = np.zeros(0, np.float32)  # BM25 weight of each (term, passage) pair, by term
+        self._rows = np.zeros(0, np.int32)  # the passage of each pair
+        self._starts = np.zeros(1, np.int64)  # term t's pairs: [starts[t], starts[t + 1])
         self._df_cache: Dict[str, int] = {}
+        self._normal_cache: Dict[int, str] = {}
 
     def __len__(self) -> int:
-        return len(self.lengths)
+        return len(self.texts)
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
+        import bm25s
+
         index = cls()
-        for row, text in enumerate(texts):
-            index.texts.append(_normalised(text))
-            counts = Counter(features(text))
-            index.lengths.append(sum(counts.values()))
-            for term, count in counts.items():
-                index.postings[term].append((row, count))
+        index.texts = texts
+        if texts:
+            # Terms become ids passage by passage: all passages' term strings at once cost ten times more.
+            vocabulary: Dict[str, int] = {}
+            ids = [[vocabulary.setdefault(t, len(vocabulary)) for t in features(text)] for text in texts]
+            engine = bm25s.BM25(k1=index.k1, b=index.b, method="lucene")
+            engine.index((ids, vocabulary), create_empty_token=False, show_progress=False)
+            del ids
+            index._vocabulary = vocabulary
+            index._scores = np.asarray(engine.scores["data"], np.float32)
+            index._rows = np.asarray(engine.scores["indices"], np.int32)
+            index._starts = np.asarray(engine.scores["indptr"], np.int64)
         return index
 
+    def _postings(self, term: str) -> slice:
+        """Where ``term``'s (passage, weight) pairs are; empty for a term no passage has."""
+        column = self._vocabulary.get(term)
+        if column is None:
+            return slice(0, 0)
+        return slice(int(self._starts[column]), int(self._starts[column + 1]))
+
     def _word_df(self, word: str) -> int:
+        """How many passages contain ``word`` (a Jieba word, or a spaced English stem), from the index: a
+        stem or a Chinese word of up to three characters is a term itself; a longer word can only occur
+        where all of its three-character pieces do, and only those passages are read."""
         if word not in self._df_cache:
             if len(self._df_cache) >= DF_CACHE_LIMIT:  # questions are user input: keep the cache bounded
                 self._df_cache.clear()
-            self._df_cache[word] = sum(word in text for text in self.texts)
+            term = word.strip()
+            if word != term or len(term) <= 3:
+                df = self._postings(term).stop - self._postings(term).start
+            else:
+                candidates = None
+                for i in range(len(term) - 2):
+                    rows = self._rows[self._postings(term[i : i + 3])]
+                    candidates = rows if candidates is None else np.intersect1d(candidates, rows)
+                    if not len(candidates):
+                        break
+                df = sum(term in self.texts[row].lower() for row in candidates.tolist())
+            self._df_cache[word] = df
         return self._df_cache[word]
 
-    def _coverage(self, words: Sequence[str], row: int) -> float:
-        """IDF-weighted share of ``words`` that occur in the passage."""
-        if not words:
-            return 0.0
-        n = len(self.texts)
+    def _normal(self, row: int) -> str:
+        """The passage's :func:`_normalised` text, remembered for the passages that keep coming up."""
+        normal = self._normal_cache.get(row)
+        if normal is None:
+            if len(self._normal_cache) >= NORMAL_CACHE_LIMIT:
+                self._normal_cache.clear()
+            normal = self._normal_cache[row] = _normalised(self.texts[row])
+        return normal
+
+    def _idf_of_word(self, word: str) -> float:
+        n, df = len(self.texts), self._word_df(word)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def _coverage(self, words: Sequence[str], normal: str) -> float:
+        """IDF-weighted share of ``words`` that occur in a passage (its :func:`_normalised` text)."""
         total = found = 0.0
-        text = self.texts[row]
         for word in words:
-            idf = math.log(1 + (n - self._word_df(word) + 0.5) / (self._word_df(word) + 0.5))
+            idf = self._idf_of_word(word)
             total += idf
-            found += idf if word in text else 0.0
+            found += idf if word in normal else 0.0
         return found / total if total else 0.0
 
     def word_share(self, query: str) -> Callable[[str], float]:
@@ -130,10 +182,7 @@ class LexicalIndex:
         own = query_words(query)
         translations, _ = expand(query)
         cross = sorted({w for t in translations for w in query_words(t)} - set(own))
-        n = len(self.texts)
-        weight = {
-            w: math.log(1 + (n - self._word_df(w) + 0.5) / (self._word_df(w) + 0.5)) for w in own + cross
-        }
+        weight = {w: self._idf_of_word(w) for w in own + cross}
 
         def share(text: str) -> float:
             normal = _normalised(text)
@@ -146,11 +195,6 @@ class LexicalIndex:
 
         return share
 
-    def _idf(self, term: str) -> float:
-        n = len(self.lengths)
-        df = len(self.postings.get(term, ()))
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
-
     def search(self, query: str, k: int) -> List[LexicalHit]:
         """Best rows first (BM25); only rows sharing a term with the query (after glossary expansion).
 
@@ -159,10 +203,8 @@ class LexicalIndex:
         English) found in the passage, weighted by rarity; cross-language coverage counts the glossary
         translations found, scaled by how much of the question the glossary accounts for.
         """
-        if not self.lengths or k <= 0:
+        if not self.texts or k <= 0:
             return []
-        n = len(self.lengths)
-        average = sum(self.lengths) / n or 1.0
         own = Counter(features(" ".join([query, *broader_terms(query)]), query=True))
         translations, glossary_share = expand(query)
         # Translations count for less than the user's own words, and only as whole terms (no single
@@ -173,22 +215,28 @@ class LexicalIndex:
             )
             - own
         )
-        scores: Dict[int, float] = defaultdict(float)
+        scores = np.zeros(len(self.texts), np.float64)
+        matched = np.zeros(len(self.texts), bool)
         for factor, terms in ((1.0, own), (CROSS_WEIGHT, crossed)):
             for term, query_count in terms.items():
-                idf = self._idf(term)
-                for row, count in self.postings.get(term, ()):
-                    norm = count + self.k1 * (1 - self.b + self.b * self.lengths[row] / average)
-                    scores[row] += factor * query_count * idf * count * (self.k1 + 1) / norm
-        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:k]
+                postings = self._postings(term)
+                rows = self._rows[postings]  # a term's rows are distinct: plain fancy-index addition
+                scores[rows] += factor * query_count * self._scores[postings]
+                matched[rows] = True
+        candidates = np.flatnonzero(matched)
+        if not len(candidates):
+            return []
+        if len(candidates) > k:
+            candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
+        ranked = sorted(candidates.tolist(), key=lambda row: (-scores[row], row))
         own_words = query_words(query)
         cross_words = sorted({w for t in translations for w in query_words(t)} - set(own_words))
         hits = []
-        for row, score in ranked:
+        for row in ranked:
+            normal = self._normal(row)
             coverage = max(
-                self._coverage(own_words, row),
-                self._coverage(cross_words, row) * glossary_share,
+                self._coverage(own_words, normal),
+                self._coverage(cross_words, normal) * glossary_share,
             )
-            hits.append(LexicalHit(row, score, coverage))
-        hits.sort(key=lambda hit: hit.score, reverse=True)
-        return hits[:k]
+            hits.append(LexicalHit(row, float(scores[row] * (self.k1 + 1)), coverage))
+        return hits
