@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from actions.settings import get_settings
-from bench import encoders, latency, lexical, memory, report, retrieval, scale, setup_times
+from bench import action_queue, encoders, latency, lexical, memory, report, retrieval, scale, setup_times
 from bot.launch.pilot import Servers
 from bot.launch.supervisor import ROOT, StartError, free_port
 
@@ -40,10 +40,12 @@ def measure_chat(levels: List[int], work: Path) -> dict:
         rss["idle"] = memory.servers_rss(servers.processes)
         results = latency.run(f"{servers.rasa_url}/webhooks/rest/webhook", levels, log=log)
         rss["after_load"] = memory.servers_rss(servers.processes)
+        queue = action_queue.run(f"{servers.actions_url}/webhook")
+        log(f"    at the action server itself (no Rasa): {queue}")
     log(f"    RSS MB: {rss}")
     one_user = results.get("1", {}).get("knowledge", {}).get("p50_ms", float("nan"))
     log(f"    first answer ÷ knowledge p50 at 1 user: {first / one_user:.2f} (target ≤ 2)")
-    return {"latency": results, "memory": rss, "first_answer_ms": first}
+    return {"latency": results, "memory": rss, "first_answer_ms": first, "action_server": queue}
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -74,6 +74,14 @@ def table(results: Dict) -> str:
             f"  {level:>2} concurrent: {cells}  knowledge/action {row['ratio']['knowledge_vs_action_p50']:.2f}x"
             f"  errors {errors}  {row['throughput']['requests_per_s']} req/s"
         )
+    if "action_server" in results:
+        lines += ["", "AT THE ACTION SERVER ITSELF (webhook calls as Rasa makes them; ms p50 / p95)"]
+        for label, row in results["action_server"].items():
+            search = row.get("search")
+            lines.append(
+                f"  {label:<12} no-search action {row['no_search']['p50_ms']:.1f}/{row['no_search']['p95_ms']:.1f}"
+                + (f"   searches {search['p50_ms']:.0f}/{search['p95_ms']:.0f}" if search else "")
+            )
     memory = results["memory"]
     lines += [
         "",
