@@ -9,6 +9,7 @@ sentence-transformers for any other sentence-transformers directory. The embedde
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 from pathlib import Path
@@ -139,15 +140,25 @@ class Embedder:
         return self._encode(texts, self._prompt("passage") or self._prompt("document"))
 
 
+# What a model card says that differs between two builds of the same model (hosts build their own copy).
+CARD_FIELDS_OF_ONE_BUILD = ("built", "verification")
+
+
 def model_fingerprint(model: str) -> str:
-    """Identify a model's weights cheaply: its config files and its weight files' sizes."""
+    """Identify a model's weights cheaply: its config files and its weight files' sizes. The same model
+    built on two hosts has the same fingerprint (its card's build time and measured cosines are left out),
+    so either host can serve an index built on the other."""
     path = Path(model).expanduser()
     if not path.is_dir():
         return f"id:{model}"
     digest = hashlib.sha256()
     for name in ("config.json", "modules.json", "model_card.json", "config_sentence_transformers.json"):
         if (path / name).is_file():
-            digest.update((path / name).read_bytes())
+            data = (path / name).read_bytes()
+            if name == "model_card.json":
+                card = {k: v for k, v in json.loads(data).items() if k not in CARD_FIELDS_OF_ONE_BUILD}
+                data = json.dumps(card).encode()
+            digest.update(data)
     for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")):
         digest.update(f"{weights.name}:{weights.stat().st_size}".encode())
     return digest.hexdigest()[:16]

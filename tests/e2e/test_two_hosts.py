@@ -82,6 +82,19 @@ def knowledge_cli(env: Dict[str, str], *args: str) -> str:
     return done.stdout
 
 
+def own_model_build(target: Path) -> Path:
+    """The model as another host's ``make model`` leaves it: the same files (hard links, to save the copy)
+    and a model card of its own, built at another time."""
+    source = ROOT / "var" / "models" / "multilingual-e5-small"
+    shutil.copytree(source, target, copy_function=os.link)
+    card = json.loads((source / "model_card.json").read_text(encoding="utf-8"))
+    (target / "model_card.json").unlink()
+    (target / "model_card.json").write_text(
+        json.dumps({**card, "built": "2027-01-01T00:00:00+0000"}), "utf-8"
+    )
+    return target
+
+
 @pytest.fixture
 def two_hosts(tmp_path: Path, postgres_server: PostgresServer) -> Iterator[tuple]:
     """The staff's directory (documents and an index), published; then two action servers with empty
@@ -109,7 +122,7 @@ def two_hosts(tmp_path: Path, postgres_server: PostgresServer) -> Iterator[tuple
         env = {
             **base,
             "ASSISTANT_VAR_DIR": str(var),
-            "KNOWLEDGE_EMBEDDING_MODEL": str(ROOT / "var" / "models" / "multilingual-e5-small"),  # installed
+            "KNOWLEDGE_EMBEDDING_MODEL": str(own_model_build(var / "models" / "multilingual-e5-small")),
             "KNOWLEDGE_INDEX_DIR": str(var / "index"),
             "TICKETS_DATABASE_URL": f"sqlite:///{var / 'tickets.db'}",
             "SANIC_HOST": "127.0.0.1",

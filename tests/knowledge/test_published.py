@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
+import shutil
 from pathlib import Path
 
 import psycopg
@@ -12,6 +14,7 @@ import pytest
 from bot.launch.infra import PostgresServer
 from knowledge.base import KnowledgeBase
 from knowledge.documents import load_document
+from knowledge.embedding import model_fingerprint
 from knowledge.errors import KnowledgeError
 from knowledge.library import KnowledgeLibrary, LibraryConfig
 from knowledge.published import PublishedIndex, pack
@@ -134,3 +137,22 @@ def test_a_published_build_that_does_not_load_is_not_taken(
     assert base_b.store.current_build_id() == serving
     assert not (base_b.store.builds_dir / "broken").exists()
     assert found(base_b, "假冒注册商标怎么举报") == "report"
+
+
+def test_the_same_model_built_on_two_hosts_has_one_fingerprint(tmp_path: Path, model_dir: str) -> None:
+    """Each host builds its own copy of the model (``make model``): its card's build time and measured
+    cosines differ, and must not make one host refuse the other's index builds."""
+    copies = []
+    for name, change in (("a", {}), ("b", {"built": "2027-01-01T00:00:00+0000", "verification": {"x": 1}})):
+        copy = tmp_path / name
+        copy.mkdir()
+        for file in ("config.json", "modules.json", "config_sentence_transformers.json"):
+            shutil.copy(Path(model_dir) / file, copy / file)
+        card = json.loads((Path(model_dir) / "model_card.json").read_text(encoding="utf-8"))
+        (copy / "model_card.json").write_text(json.dumps({**card, **change}), encoding="utf-8")
+        copies.append(copy)
+    assert model_fingerprint(str(copies[0])) == model_fingerprint(str(copies[1]))
+    card = json.loads((copies[1] / "model_card.json").read_text(encoding="utf-8"))
+    card["origin"]["weights"]["sha256"] = "0" * 64  # other weights: another model
+    (copies[1] / "model_card.json").write_text(json.dumps(card), encoding="utf-8")
+    assert model_fingerprint(str(copies[0])) != model_fingerprint(str(copies[1]))
