@@ -11,10 +11,7 @@ import math
 from collections import Counter, defaultdict
 from typing import Dict, List, Sequence, Tuple
 
-from bilingual import CJK_RUN
-from knowledge.broader_terms import broader_terms
-from knowledge.glossary import expand
-from knowledge.lexical import CROSS_WEIGHT, LexicalHit, _normalised, features, query_words
+from knowledge.lexical import LexicalHit, _normalised, features, query_terms
 
 DF_CACHE_LIMIT = 50_000
 
@@ -70,42 +67,25 @@ class HandWrittenBM25:
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def search(self, query: str, k: int) -> List[LexicalHit]:
-        """Best rows first (BM25); only rows sharing a term with the query (after glossary expansion).
-
-        Each hit also carries ``coverage`` (0–1): how much of the question the passage speaks to,
-        independent of length. It counts the question's *words* (Jieba words for Chinese, stems for
-        English) found in the passage, weighted by rarity; cross-language coverage counts the glossary
-        translations found, scaled by how much of the question the glossary accounts for.
-        """
+        """What :meth:`knowledge.lexical.LexicalIndex.search` gives, from Python postings."""
         if not self.lengths or k <= 0:
             return []
         n = len(self.lengths)
         average = sum(self.lengths) / n or 1.0
-        own = Counter(features(" ".join([query, *broader_terms(query)]), query=True))
-        translations, glossary_share = expand(query)
-        # Translations count for less than the user's own words, and only as whole terms (no single
-        # characters), so that a passage in the question's language wins when it matches as well.
-        crossed = (
-            Counter(
-                t for extra in translations for t in features(extra) if not (len(t) == 1 and CJK_RUN.match(t))
-            )
-            - own
-        )
+        terms = query_terms(query)
         scores: Dict[int, float] = defaultdict(float)
-        for factor, terms in ((1.0, own), (CROSS_WEIGHT, crossed)):
-            for term, query_count in terms.items():
+        for factor, counts in terms.weighted:
+            for term, query_count in counts.items():
                 idf = self._idf(term)
                 for row, count in self.postings.get(term, ()):
                     norm = count + self.k1 * (1 - self.b + self.b * self.lengths[row] / average)
                     scores[row] += factor * query_count * idf * count * (self.k1 + 1) / norm
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:k]
-        own_words = query_words(query)
-        cross_words = sorted({w for t in translations for w in query_words(t)} - set(own_words))
         hits = []
         for row, score in ranked:
             coverage = max(
-                self._coverage(own_words, row),
-                self._coverage(cross_words, row) * glossary_share,
+                self._coverage(terms.own_words, row),
+                self._coverage(terms.cross_words, row) * terms.glossary_share,
             )
             hits.append(LexicalHit(row, score, coverage))
         hits.sort(key=lambda hit: hit.score, reverse=True)

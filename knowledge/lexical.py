@@ -13,7 +13,7 @@ import logging
 import math
 import re
 from collections import Counter
-from typing import Callable, Dict, List, NamedTuple, Sequence
+from typing import Callable, Dict, List, NamedTuple, Sequence, Tuple
 
 import numpy as np
 
@@ -77,6 +77,32 @@ def query_words(text: str) -> List[str]:
     stems = (stem(w) for w in _WORD.findall(latin) if w not in EN_STOP)
     words.extend(f" {s} " for s in stems if s not in EN_STOP)  # "needs" is a stop word once stemmed
     return list(dict.fromkeys(words))
+
+
+class QueryTerms(NamedTuple):
+    """What a question is searched with: its BM25 terms (weighted), and the words its coverage counts."""
+
+    weighted: List[Tuple[float, Counter]]  # (factor, term counts): the question's own, then translations
+    own_words: List[str]
+    cross_words: List[str]  # glossary translations' words the question does not have itself
+    glossary_share: float  # how much of the question the glossary accounts for
+
+
+def query_terms(query: str) -> QueryTerms:
+    """The question's own terms (with broader terms) at full weight, its glossary translations at
+    :data:`CROSS_WEIGHT`: translations count for less than the user's own words, and only as whole terms (no
+    single characters), so that a passage in the question's language wins when it matches as well."""
+    own = Counter(features(" ".join([query, *broader_terms(query)]), query=True))
+    translations, glossary_share = expand(query)
+    crossed = (
+        Counter(
+            t for extra in translations for t in features(extra) if not (len(t) == 1 and CJK_RUN.match(t))
+        )
+        - own
+    )
+    own_words = query_words(query)
+    cross_words = sorted({w for t in translations for w in query_words(t)} - set(own_words))
+    return QueryTerms([(1.0, own), (CROSS_WEIGHT, crossed)], own_words, cross_words, glossary_share)
 
 
 class LexicalHit(NamedTuple):
@@ -179,9 +205,8 @@ class LexicalIndex:
     def word_share(self, query: str) -> Callable[[str], float]:
         """A scorer of texts: the IDF-weighted share of the question's words (or of their glossary
         translations, for a text in the other language) that a text contains, 0–1."""
-        own = query_words(query)
-        translations, _ = expand(query)
-        cross = sorted({w for t in translations for w in query_words(t)} - set(own))
+        terms = query_terms(query)
+        own, cross = terms.own_words, terms.cross_words
         weight = {w: self._idf_of_word(w) for w in own + cross}
 
         def share(text: str) -> float:
@@ -205,20 +230,11 @@ class LexicalIndex:
         """
         if not self.texts or k <= 0:
             return []
-        own = Counter(features(" ".join([query, *broader_terms(query)]), query=True))
-        translations, glossary_share = expand(query)
-        # Translations count for less than the user's own words, and only as whole terms (no single
-        # characters), so that a passage in the question's language wins when it matches as well.
-        crossed = (
-            Counter(
-                t for extra in translations for t in features(extra) if not (len(t) == 1 and CJK_RUN.match(t))
-            )
-            - own
-        )
+        terms = query_terms(query)
         scores = np.zeros(len(self.texts), np.float64)
         matched = np.zeros(len(self.texts), bool)
-        for factor, terms in ((1.0, own), (CROSS_WEIGHT, crossed)):
-            for term, query_count in terms.items():
+        for factor, counts in terms.weighted:
+            for term, query_count in counts.items():
                 postings = self._postings(term)
                 rows = self._rows[postings]  # a term's rows are distinct: plain fancy-index addition
                 scores[rows] += factor * query_count * self._scores[postings]
@@ -229,14 +245,12 @@ class LexicalIndex:
         if len(candidates) > k:
             candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
         ranked = sorted(candidates.tolist(), key=lambda row: (-scores[row], row))
-        own_words = query_words(query)
-        cross_words = sorted({w for t in translations for w in query_words(t)} - set(own_words))
         hits = []
         for row in ranked:
             normal = self._normal(row)
             coverage = max(
-                self._coverage(own_words, normal),
-                self._coverage(cross_words, normal) * glossary_share,
+                self._coverage(terms.own_words, normal),
+                self._coverage(terms.cross_words, normal) * terms.glossary_share,
             )
             hits.append(LexicalHit(row, float(scores[row] * (self.k1 + 1)), coverage))
         return hits

@@ -14,51 +14,22 @@ from pathlib import Path
 from typing import Dict, Iterator, List
 
 import pytest
-import yaml
 
+from bench.action_queue import action_request
 from bot.launch.commands import ACTIONS_VENV, actions_command, offline_environment
 from bot.launch.infra import PostgresServer
 from bot.launch.supervisor import ROOT, Supervisor, free_port
+from tests.staff.test_console import NEW_DOC  # the staff's new document, as the console tests upload it
 
-NEW_DOC = """---
-id: drill-notice
-title: 知识产权应急演练通知
-lang: zh
-topics: [drill]
-source: 测试文档
-updated: 2026-11-27
----
-# 知识产权应急演练通知
-
-## 安排
-普陀区知识产权应急演练每季度举行一次，内容包括侵权线索移交和证据保全。
-"""
 QUESTION = "应急演练多久举行一次？"
 HOSTS = ("host-a", "host-b")
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))  # as Rasa sends it
 
 
 def ask(port: int, text: str) -> Dict:
     """Call the action server as Rasa does, for the knowledge answer to ``text``; its first reply."""
-    tracker = {
-        "sender_id": "two-hosts",
-        "slots": {"language": "zh"},
-        "latest_message": {"text": text, "intent": {"name": "ask_policy", "confidence": 0.99}},
-        "events": [],
-        "paused": False,
-        "followup_action": None,
-        "active_loop": {},
-        "latest_action_name": "action_listen",
-    }
-    body = {
-        "next_action": "action_answer_from_knowledge",
-        "sender_id": "two-hosts",
-        "tracker": tracker,
-        "domain": DOMAIN,
-    }
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/webhook",
-        data=json.dumps(body).encode(),
+        data=json.dumps(action_request("action_answer_from_knowledge", text)).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=60) as response:
