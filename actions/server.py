@@ -9,6 +9,7 @@ when the first real answer will be as fast as the others.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from functools import partial
 from typing import Any, List, Optional
@@ -55,8 +56,18 @@ async def _warm_up_listener(app: Sanic, loop: Any) -> None:
     await in_search_thread(warm_up)  # the thread every search runs in (see there why)
 
 
-def create_warm_app(executor: ActionExecutor, **kwargs: Any) -> Sanic:
-    """rasa-sdk's app with the warm-up run before the worker starts serving."""
+def in_a_worker() -> bool:
+    """Whether this process is one of Sanic's workers (it sets the variable for the processes it starts)."""
+    return bool(os.environ.get("SANIC_WORKER_NAME"))
+
+
+def create_warm_app(actions_package: str, **kwargs: Any) -> Sanic:
+    """rasa-sdk's app with the warm-up run before the worker starts serving. Sanic also builds the app in its
+    manager process, which serves nothing: only a worker imports the actions (and with them numpy, faiss and
+    the ticket store), which kept about 70 MB of the manager's memory for nothing."""
+    executor = ActionExecutor()
+    if in_a_worker():
+        executor.register_package(actions_package)
     app = create_app_for_serve(executor, **kwargs)
     app.register_listener(_warm_up_listener, "before_server_start")
     return app
@@ -73,12 +84,10 @@ def main(argv: Optional[List[str]] = None) -> None:
         args.logging_config_file,
     )
     utils.update_sanic_log_level()
-    executor = ActionExecutor()
-    executor.register_package(args.actions_module or args.actions or "actions")
     loader = AppLoader(
         factory=partial(
             create_warm_app,
-            executor,
+            args.actions_module or args.actions or "actions",
             cors_origins=args.cors,
             auto_reload=args.auto_reload,
             endpoints=args.endpoints,
