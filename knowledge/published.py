@@ -188,7 +188,9 @@ class IndexFollower:
 
     def start(self) -> None:
         """Sync once now (a process serves the published build from its first answer), then every
-        ``interval`` seconds in a daemon thread. Calling it again does nothing."""
+        ``interval`` seconds in a daemon thread. Calling it again does nothing (every search calls it)."""
+        if self._thread is not None:
+            return
         with self._start_lock:
             if self._thread is not None:
                 return
