@@ -9,7 +9,7 @@ when the first real answer will be as fast as the others.
 from __future__ import annotations
 
 import logging
-import os
+import multiprocessing
 import time
 from functools import partial
 from typing import Any, List, Optional
@@ -57,8 +57,9 @@ async def _warm_up_listener(app: Sanic, loop: Any) -> None:
 
 
 def in_a_worker() -> bool:
-    """Whether this process is one of Sanic's workers (it sets the variable for the processes it starts)."""
-    return bool(os.environ.get("SANIC_WORKER_NAME"))
+    """Whether this process is one of Sanic's workers (Sanic names the processes it starts after the worker,
+    "Sanic-Server-0-0"); its manager is the main process."""
+    return multiprocessing.current_process().name.startswith("Sanic-")
 
 
 def create_warm_app(actions_package: str, **kwargs: Any) -> Sanic:
