@@ -285,51 +285,50 @@ class IndexStore:
         question_keys: tuple,
     ) -> str:
         build_id = f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}Z-{uuid.uuid4().hex[:6]}"
-        self.builds_dir.mkdir(parents=True, exist_ok=True)
-        self._remove_leftovers()
-        work = self.builds_dir / f".tmp-{build_id}"
-        try:
+
+        def write(work: Path) -> None:
             write_build(
                 work, build_id, matrix, chunks, doc_entries, config.manifest(), sentence_matrix, question_keys
             )
             if config.glossary:
                 (work / GLOSSARY_FILE).write_text(config.glossary.to_yaml(), encoding="utf-8")
-            final = self.builds_dir / build_id
-            os.replace(work, final)
-            if self.published:  # other hosts switch with this one, or neither does
-                try:
-                    self.published.publish(build_id, final)
-                except BaseException:
-                    shutil.rmtree(final, ignore_errors=True)
-                    raise
-            self.switch_to(build_id)
-        except BaseException:
-            shutil.rmtree(work, ignore_errors=True)
-            raise
-        self._prune(keep=build_id)
+
+        final = self.add_build(build_id, write, check=False)  # written just now: not loaded again
+        if self.published:  # other hosts switch with this one, or neither does
+            try:
+                self.published.publish(build_id, final)
+            except BaseException:
+                shutil.rmtree(final, ignore_errors=True)
+                raise
+        self.switch_to(build_id)
         return build_id
 
     def switch_to(self, build_id: str) -> None:
-        """Point ``current`` at a build already on disk, atomically."""
+        """Point ``current`` at a build already on disk, atomically; builds beyond the last
+        :data:`KEEP_BUILDS` go."""
         link = self.index_dir / f".current-{build_id}"
         link.unlink(missing_ok=True)
         os.symlink(Path("builds") / build_id, link)
         os.replace(link, self.current_link)
+        self._prune(keep=build_id)
 
-    def add_build(self, build_id: str, write: Callable[[Path], None]) -> None:
-        """A build made elsewhere: ``write(directory)`` puts its files in a new directory, which must load
-        before it joins the builds (the caller holds the lock and then switches to it)."""
+    def add_build(self, build_id: str, write: Callable[[Path], None], check: bool = True) -> Path:
+        """A new build directory: ``write(directory)`` puts the files in a temporary one, which joins the
+        builds only once complete and, with ``check`` (a build made elsewhere), only if it loads. The caller
+        holds the lock, and then switches to it."""
         self.builds_dir.mkdir(parents=True, exist_ok=True)
         self._remove_leftovers()
         work = self.builds_dir / f".tmp-{build_id}"
         try:
             write(work)
-            read_build(work)  # a build that does not load never becomes current
-            os.replace(work, self.builds_dir / build_id)
+            if check:
+                read_build(work)  # a build that does not load never becomes current
+            final = self.builds_dir / build_id
+            os.replace(work, final)
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
-        self._prune(keep=build_id)
+        return final
 
     def _remove_leftovers(self) -> None:
         """Directories of builds that were killed before they finished (the lock is ours, so none runs)."""
