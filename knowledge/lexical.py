@@ -168,7 +168,8 @@ class LexicalIndex:
                 self._df_cache.clear()
             term = word.strip()
             if word != term or len(term) <= 3:
-                df = self._postings(term).stop - self._postings(term).start
+                postings = self._postings(term)
+                df = postings.stop - postings.start
             else:
                 candidates = None
                 for i in range(len(term) - 2):
@@ -232,14 +233,12 @@ class LexicalIndex:
             return []
         terms = query_terms(query)
         scores = np.zeros(len(self.texts), np.float64)
-        matched = np.zeros(len(self.texts), bool)
         for factor, counts in terms.weighted:
             for term, query_count in counts.items():
                 postings = self._postings(term)
                 rows = self._rows[postings]  # a term's rows are distinct: plain fancy-index addition
                 scores[rows] += factor * query_count * self._scores[postings]
-                matched[rows] = True
-        candidates = np.flatnonzero(matched)
+        candidates = np.flatnonzero(scores)  # every BM25 weight is positive: the rows sharing a term
         if not len(candidates):
             return []
         if len(candidates) > k:

@@ -24,7 +24,7 @@ from knowledge.documents import Document, load_documents
 from knowledge.embedding import Embedder, model_fingerprint
 from knowledge.errors import DocumentError, KnowledgeError
 from knowledge.glossary import Glossary
-from knowledge.published import PublishedIndex
+from knowledge.published import published_index
 from knowledge.store import BuildReport, IndexConfig, IndexStore
 from knowledge.validity import today
 
@@ -70,8 +70,7 @@ class KnowledgeLibrary:
 
     def __init__(self, config: LibraryConfig, embedder: Optional[Embedder] = None) -> None:
         self.config = config
-        published = PublishedIndex(config.database_url) if config.database_url else None
-        self.store = IndexStore(config.index_dir, published)
+        self.store = IndexStore(config.index_dir, published_index(config.database_url))
         self._embedder = embedder
 
     @property

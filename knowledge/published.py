@@ -18,7 +18,6 @@ pilot (``make run``) sets no URL and keeps the local files only.
 from __future__ import annotations
 
 import io
-import json
 import logging
 import tarfile
 import threading
@@ -79,6 +78,11 @@ def unpack(data: bytes, target: Path) -> None:
             (target / member.name).write_bytes(source.read() if source else b"")
 
 
+def published_index(url: Optional[str]) -> Optional[PublishedIndex]:
+    """The database at ``url`` that publishes index builds to every host; None without one (local files)."""
+    return PublishedIndex(url) if url else None
+
+
 class PublishedIndex:
     """The published builds in one PostgreSQL database (psycopg; a connection per operation)."""
 
@@ -120,13 +124,13 @@ class PublishedIndex:
     def publish(self, build_id: str, build_dir: Path) -> None:
         """Store the build and make it the current one, in one transaction; older builds beyond
         :data:`KEEP_PUBLISHED` are deleted in the same transaction."""
-        manifest = (Path(build_dir) / "manifest.json").read_text(encoding="utf-8")
+        manifest = (Path(build_dir) / "manifest.json").read_text(encoding="utf-8")  # jsonb checks it
         archive = pack(build_dir)
         with self._connect() as connection, connection.transaction():
             connection.execute(
                 "INSERT INTO knowledge_builds (build_id, manifest, archive) VALUES (%s, %s, %s) "
                 "ON CONFLICT (build_id) DO NOTHING",
-                (build_id, json.dumps(json.loads(manifest)), archive),
+                (build_id, manifest, archive),
             )
             connection.execute(
                 "INSERT INTO knowledge_current (name, build_id) VALUES ('current', %s) ON CONFLICT (name) "

@@ -79,11 +79,9 @@ class KnowledgeSettings:
 
     def published_index(self):  # noqa: ANN201 - Optional[PublishedIndex]; imported only when configured
         """The database that publishes index builds to every host, or None (this host's files only)."""
-        if not self.database_url:
-            return None
-        from knowledge.published import PublishedIndex
+        from knowledge.published import published_index
 
-        return PublishedIndex(self.database_url)
+        return published_index(self.database_url)
 
     @property
     def default_model_dir(self) -> Path:
