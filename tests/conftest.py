@@ -53,19 +53,25 @@ def postgres_server() -> Iterator[PostgresServer]:
 
     Skipped only where PostgreSQL is not installed (``make test`` installs it from Debian).
     """
+    import shutil
     import tempfile
 
     from bot.launch.supervisor import free_port
 
     # Not under pytest's own (root-only) temporary directory: the postgres account must reach it.
+    # Removed afterwards, as pytest's own directories are not: each server's files take ~125 MB.
+    directory = Path(tempfile.mkdtemp(prefix="ip-assistant-pg-"))
     try:
-        server = PostgresServer(Path(tempfile.mkdtemp(prefix="ip-assistant-pg-")), free_port()).start()
-    except InfraError as error:
-        pytest.skip(str(error))
-    try:
-        yield server
+        try:
+            server = PostgresServer(directory, free_port()).start()
+        except InfraError as error:
+            pytest.skip(str(error))
+        try:
+            yield server
+        finally:
+            server.stop()
     finally:
-        server.stop()
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
