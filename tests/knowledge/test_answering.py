@@ -77,7 +77,39 @@ def test_follow_up_candidates(text: str, expected: bool) -> None:
 
 
 def test_markup_around_a_question_is_not_searched() -> None:
-    assert clean_query("<p>商标侵权&nbsp;怎么<b>举报</b>？</p>") == "商标侵权 怎么 举报 ？"
+    assert clean_query("<p>商标侵权&nbsp;怎么<b>举报</b>？</p>") == "商标侵权 怎么 举报？"
+
+
+@pytest.mark.parametrize(
+    ("text", "searched"),
+    [
+        ("您好！！请问一下，我们的商标被仿冒了去哪里举报？谢谢🙏", "我们的商标被仿冒了去哪里举报？"),
+        ("hello，请问商标侵权怎么投诉，急急急", "商标侵权怎么投诉"),
+        ("hi there 😊 quick question: how do I report a fake? thanks!!", "how do I report a fake?"),
+        ("Good morning. Who mediates patent disputes? Many thanks.", "Who mediates patent disputes?"),
+        ("我的电话13812345678，商标被侵权想咨询", "我的电话，商标被侵权想咨询"),
+        ("专利号ZL202010123456.7被人仿造了", "专利号 被人仿造了"),
+        ("注册号第8765432号的商标被侵权", "注册号 的商标被侵权"),
+    ],
+)
+def test_greetings_thanks_and_the_askers_own_numbers_are_not_searched(text: str, searched: str) -> None:
+    assert clean_query(text) == searched
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "专利法第六十八条管什么",  # an article number names what is asked about
+        "2023年的计划里对电商平台有什么要求",
+        "12315能投诉吗",  # a hotline is not the asker's own number
+        "What is the status of PT-20260415-0077",  # nor is a ticket number
+        "how to protect intellectual property",  # "ty" ends a word here, it is no "thank you"
+        "谢谢",  # nothing but thanks: read as it came (the NLU answers it)
+        "hi",
+    ],
+)
+def test_what_names_the_question_stays(text: str) -> None:
+    assert clean_query(text) == text
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
