@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import List, Optional
 
 from knowledge import excerpts
+from knowledge.answer_types import asks_about_money
 from knowledge.followup import is_follow_up_candidate, refers_back, with_context
 from knowledge.queries import clean_query
 from knowledge.search import HybridSearcher
@@ -80,7 +81,9 @@ def answer(
     if context and is_follow_up_candidate(question):
         combined = with_context(context.question, question)
         again, again_vector = searcher.search_with_vector(combined, lang, k, nlu_policy=nlu_policy)
-        if _continues(results, again, context, refers_back(question)):
+        if _continues(results, again, context, refers_back(question)) and not _asks_what_it_does_not_state(
+            searcher, question, again
+        ):
             results, vector, question, follow_up = again, again_vector, combined, True
     if nlu_declined and not _overrules_the_nlu(results, follow_up):
         return Answer(results[:0], None, question, follow_up)
@@ -120,6 +123,16 @@ def _overrules_the_nlu(results: List[SearchResult], follow_up: bool) -> bool:
         or best.features.get("scope", -math.inf) >= SCOPE_OVERRULE
         or best.probability >= PROBABILITY_OVERRULE
     )
+
+
+def _asks_what_it_does_not_state(
+    searcher: HybridSearcher, follow_up: str, together: List[SearchResult]
+) -> bool:
+    """The follow-up itself asks about money ("那请律师要多少钱？") and the document found with the previous
+    question states none: read together, the previous question's topic makes the search confident, but the
+    document cannot answer what this message asks. On the tuning part every follow-up asking about money
+    was out of scope."""
+    return asks_about_money(follow_up) and not searcher.states_money(together[0].family)
 
 
 def _continues(

@@ -117,6 +117,10 @@ class HybridSearcher:
         np.maximum.at(best, self._sentence_family, self.build.sentences @ vector - offsets)
         return {family: float(value) for family, value in zip(self._families, best[:-1], strict=True)}
 
+    def states_money(self, family: str) -> bool:
+        """Whether a document states any amount of money (a fee, a fine, "free of charge")."""
+        return family in self._money_families
+
     def family_rows(self, family: str, lang: str) -> List[int]:
         """The passages of one document family in one language, in document order."""
         return self._family_rows.get((family, lang), [])

@@ -135,3 +135,13 @@ def test_a_new_question_answered_on_its_own_is_not_read_with_the_previous_one(ba
     first = base.answer("调解协议有没有法律效力？", "zh")
     new = base.answer("园区商业秘密保护点", "zh", first.context)
     assert new.confident and new.results[0].family == "secrets" and not new.follow_up
+
+
+def test_a_follow_up_about_money_is_not_answered_from_a_document_that_states_none(base: KnowledgeBase) -> None:
+    first = base.answer("调解协议有没有法律效力？", "zh")
+    assert first.confident and first.results[0].family == "mediation"
+    materials = base.answer("那需要准备哪些材料？", "zh", first.context)
+    assert materials.follow_up  # the same kind of message, asking what the document says, is read with it
+    fee = base.answer("那请律师大概要多少钱？", "zh", first.context)
+    assert not fee.follow_up
+    assert not (fee.confident and fee.results[0].family == "mediation")
