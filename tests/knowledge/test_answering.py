@@ -137,7 +137,9 @@ def test_a_new_question_answered_on_its_own_is_not_read_with_the_previous_one(ba
     assert new.confident and new.results[0].family == "secrets" and not new.follow_up
 
 
-def test_a_follow_up_about_money_is_not_answered_from_a_document_that_states_none(base: KnowledgeBase) -> None:
+def test_a_follow_up_about_money_is_not_answered_from_a_document_that_states_none(
+    base: KnowledgeBase,
+) -> None:
     first = base.answer("调解协议有没有法律效力？", "zh")
     assert first.confident and first.results[0].family == "mediation"
     materials = base.answer("那需要准备哪些材料？", "zh", first.context)

@@ -96,5 +96,9 @@ def test_the_out_of_fold_threshold_separates_what_the_fitted_one_does() -> None:
         row["relevance"] = row["coverage"] = 0.0
     blind = fit(noise.features, noise.labels, noise.decisions, wrong_answer_cost=3.0)
     cut = out_of_fold_threshold(noise, folds=4, wrong_answer_cost=3.0)
-    answered = sum(blind.probability(row) >= cut for row, first in zip(noise.features, noise.decisions) if first)
+    answered = sum(
+        blind.probability(row) >= cut
+        for row, first in zip(noise.features, noise.decisions, strict=True)
+        if first
+    )
     assert answered < sum(noise.decisions) / 2
