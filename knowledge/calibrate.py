@@ -19,7 +19,7 @@ from typing import AbstractSet, Dict, List, Optional, Sequence
 
 from knowledge import eval_set, scope
 from knowledge.base import KnowledgeBase
-from knowledge.confidence import MODEL_FILE, ConfidenceModel, best_threshold, fit
+from knowledge.confidence import MODEL_FILE, ConfidenceModel, fit
 from knowledge.eval_nlu import nlu_view
 from knowledge.eval_set import Question
 from knowledge.evaluate import print_summary, run, summarise
@@ -105,31 +105,6 @@ def cross_validate(
     return {key: right / total for key, (right, total) in tallies.items() if total}
 
 
-def out_of_fold_threshold(
-    found: Rows, folds: int, wrong_answer_cost: float, without: Sequence[str] = ()
-) -> float:
-    """The probability cut chosen on probabilities the model gives questions it was not fitted on: each
-    fold's first-ranked rows scored by a model fitted on the other folds' conversations. A cut chosen on
-    the fitted rows themselves sits where the model is overconfident, and moved by 0.1 when a few questions
-    were added; this one is what a new question meets."""
-    probabilities: List[float] = []
-    labels: List[int] = []
-    for fold in range(folds):
-        train = [i for i, group in enumerate(found.groups) if group % folds != fold]
-        model = fit(
-            [found.features[i] for i in train],
-            [found.labels[i] for i in train],
-            [found.decisions[i] for i in train],
-            wrong_answer_cost=wrong_answer_cost,
-            without=without,
-        )
-        for i, group in enumerate(found.groups):
-            if group % folds == fold and found.decisions[i]:
-                probabilities.append(model.probability(found.features[i]))
-                labels.append(found.labels[i])
-    return best_threshold(probabilities, labels, wrong_answer_cost)
-
-
 def fit_scope(base: KnowledgeBase, out: Path, nlu_data: Path = NLU_DATA) -> scope.ScopeModel:
     """Fit the scope classifier on the NLU's examples of policy and out-of-scope questions (never on the
     evaluation set), save it, and give it to the base's searcher."""
@@ -173,22 +148,17 @@ def main(argv: Optional[List[str]] = None) -> int:
         rows, labels, decisions = found.features, found.labels, found.decisions
         model = fit(rows, labels, decisions, wrong_answer_cost=args.wrong_answer_cost, without=args.without)
         print(f"round {round_number}: {len(rows)} rows ({sum(labels)} positive), threshold {model.threshold}")
-    threshold = model.threshold
-    if args.folds > 1:
-        threshold = out_of_fold_threshold(found, args.folds, args.wrong_answer_cost, args.without)
-        print(f"threshold {threshold} (out of fold; {model.threshold} on the fitted rows)")
     model = ConfidenceModel(
         model.weights,
         model.bias,
         model.mean,
         model.scale,
-        threshold,
+        model.threshold,
         {
             "part": "tuning",
             "rows": len(rows),
             "positive": sum(labels),
             "wrong_answer_cost": args.wrong_answer_cost,
-            "threshold": "out of fold" if args.folds > 1 else "fitted rows",
             "index_model": searcher.build.manifest.get("model"),
         },
     )

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from knowledge.calibrate import Rows, cross_validate, out_of_fold_threshold
+from knowledge.calibrate import Rows, cross_validate
 from knowledge.confidence import ConfidenceModel, best_threshold, fit
 from knowledge.eval_set import Question
 
@@ -81,24 +81,3 @@ def test_cross_validation_judges_folds_it_was_not_fitted_on() -> None:
         row["relevance"] = row["coverage"] = 0.0
     blind = cross_validate(noise, folds=4, wrong_answer_cost=2.0)
     assert min(blind.values()) < 0.9
-
-
-def test_the_out_of_fold_threshold_separates_what_the_fitted_one_does() -> None:
-    found = _rows()
-    threshold = out_of_fold_threshold(found, folds=4, wrong_answer_cost=3.0)
-    model = fit(found.features, found.labels, found.decisions, wrong_answer_cost=3.0)
-    assert 0.0 < threshold < 1.0
-    assert model.probability({"relevance": 0.09, "coverage": 0.7, "bm25": 0.5}) > threshold
-    assert model.probability({"relevance": 0.0, "coverage": 0.3, "bm25": 0.5}) < threshold
-    # Where the signals carry nothing, no cut is safe: the wrong answers cost most, so none is answered.
-    noise = _rows()
-    for row in noise.features:
-        row["relevance"] = row["coverage"] = 0.0
-    blind = fit(noise.features, noise.labels, noise.decisions, wrong_answer_cost=3.0)
-    cut = out_of_fold_threshold(noise, folds=4, wrong_answer_cost=3.0)
-    answered = sum(
-        blind.probability(row) >= cut
-        for row, first in zip(noise.features, noise.decisions, strict=True)
-        if first
-    )
-    assert answered < sum(noise.decisions) / 2
