@@ -8,14 +8,15 @@ import numpy as np
 import pytest
 
 from knowledge import excerpts
-from knowledge.answering import Context
+from knowledge.answering import Context, _continues
 from knowledge.base import KnowledgeBase
-from knowledge.chunking import chunk_document
+from knowledge.chunking import Chunk, chunk_document
 from knowledge.documents import load_documents
 from knowledge.excerpts import is_boilerplate
 from knowledge.followup import is_follow_up_candidate
 from knowledge.library import KnowledgeLibrary, LibraryConfig
 from knowledge.queries import clean_query
+from knowledge.search_result import SearchResult
 from tests.knowledge.conftest import write_doc
 
 pytestmark = pytest.mark.slow
@@ -147,3 +148,20 @@ def test_a_follow_up_about_money_is_not_answered_from_a_document_that_states_non
     fee = base.answer("那请律师大概要多少钱？", "zh", first.context)
     assert not fee.follow_up
     assert not (fee.confident and fee.results[0].family == "mediation")
+
+
+def _result(family: str, probability: float) -> SearchResult:
+    chunk = Chunk(f"{family}#0", f"zh/{family}", family, "zh", family, "", "…", "test", None, None)
+    return SearchResult(chunk, 0.0, 0.0, 0.0, 0.0, 0.0, probability >= 0.5, probability)
+
+
+def test_a_pointing_back_follow_up_may_move_to_a_sibling_of_the_previous_document() -> None:
+    """ "那要带什么材料" after a question on mediation: alone, the materials of reporting match best; read with
+    the previous question, patent mediation comes first and the previous document second."""
+    context = Context("想申请专利纠纷行政调解", "how-to-request-mediation")
+    alone = [_result("how-to-report-infringement", 0.99)]
+    together = [_result("patent-mediation", 0.94), _result("how-to-request-mediation", 0.36)]
+    assert _continues(alone, together, context, pointing_back=True)
+    assert not _continues(alone, together, context, pointing_back=False)  # a new question keeps its answer
+    elsewhere = [_result("patent-mediation", 0.94), _result("trademark-enforcement", 0.36)]
+    assert not _continues(alone, elsewhere, context, pointing_back=True)
