@@ -38,8 +38,13 @@ _CLOSING = re.compile(
 )
 
 # A person's or a right's own number: a mobile phone, a registration or patent number (ZL2020 1 0123456.7),
-# any run of six or more digits ("第…号" around it too). Not a ticket number's parts (PT-20260415-0077).
-_IDENTIFIER = re.compile(r"(?:第\s*)?(?<![A-Za-z0-9-])(?:ZL\s*)?\d[\d\s.-]{4,}\d(?:\s*号)?", re.IGNORECASE)
+# any run of six or more digits ("第…号" around it too). Not a ticket number's parts (PT-20260415-0077), a
+# date (2023-04-26) or an amount (150000元).
+_IDENTIFIER = re.compile(
+    r"(?:第\s*)?(?<![A-Za-z0-9-])(?!\d{4}[-./]\d{1,2}[-./]\d{1,2}(?!\d))(?:ZL\s*)?\d[\d\s.-]{4,}\d(?!\d)"
+    r"(?!\s*(?:元|万|千|百|块|%|％|倍|yuan|rmb|usd|dollar))(?:\s*号)?",
+    re.IGNORECASE,
+)
 _REPEATED_PUNCTUATION = re.compile(r"([!！?？~～.。,，])\1+")
 # What is left of a question once its wrapping is gone must still ask something: two characters of CJK or a
 # word of English, else the question is read as it came.

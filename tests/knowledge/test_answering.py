@@ -104,6 +104,8 @@ def test_greetings_thanks_and_the_askers_own_numbers_are_not_searched(text: str,
         "2023年的计划里对电商平台有什么要求",
         "12315能投诉吗",  # a hotline is not the asker's own number
         "What is the status of PT-20260415-0077",  # nor is a ticket number
+        "2023-04-26那天有什么宣传活动？",  # nor a date
+        "被罚了150000元，还能申请复议吗",  # nor an amount
         "how to protect intellectual property",  # "ty" ends a word here, it is no "thank you"
         "谢谢",  # nothing but thanks: read as it came (the NLU answers it)
         "hi",
