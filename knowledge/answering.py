@@ -23,7 +23,7 @@ from typing import List, Optional
 
 from knowledge import excerpts
 from knowledge.answer_types import asks_about_money
-from knowledge.followup import is_follow_up_candidate, refers_back, with_context
+from knowledge.followup import is_follow_up_candidate, refers_back, with_context, without_pointers
 from knowledge.queries import clean_query
 from knowledge.search import HybridSearcher
 from knowledge.search_result import SearchResult
@@ -102,7 +102,7 @@ def answer(
         scores,
         own_vector if own_vector is not None else vector,
         searcher.build.sentence_vectors,
-        searcher.lexical.word_share(own_question),
+        searcher.lexical.word_share(without_pointers(own_question) if follow_up else own_question),
     )
     shown = dataclasses.replace(best, chunk=searcher.build.chunks[excerpt.row])
     return Answer([shown, *results[1:]], excerpt, question, follow_up)

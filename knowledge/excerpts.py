@@ -116,7 +116,8 @@ def select(
         first = rows[0]
         return Excerpt(_shorten(chunks[first].text, max_units), first, (chunks[first].text,))
     best = max(answerable, key=lambda i: candidates[i].score)
-    chosen = _with_context(candidates, best)
+    # The best sentence's own list first, when it introduces one: its items are what it promises.
+    chosen = _with_list(candidates, best, _with_context(candidates, best), max_units)
     for i in sorted(answerable, key=lambda i: candidates[i].score, reverse=True):
         if candidates[i].score < candidates[best].score - KEEP_WITHIN:
             break
@@ -124,20 +125,26 @@ def select(
             extra = _with_context(candidates, i) - chosen
             if _units(candidates, chosen | extra) <= max_units:
                 chosen |= extra
-    # A sentence that introduces a list (ends with a colon) brings the list's items, as many as fit.
     for i in sorted(chosen):
-        if re.search(r"[：:]$", candidates[i].text):
-            j = i + 1
-            while j < len(candidates) and LIST_ITEM.match(candidates[j].text):
-                if _units(candidates, chosen | {j}) > max_units:
-                    break
-                chosen.add(j)
-                j += 1
+        chosen = _with_list(candidates, i, chosen, max_units)
     ordered = [candidates[i] for i in sorted(chosen)]
     text = _join(ordered, sorted(chosen))
     if text_units(text) > max_units * 1.5:  # a single enormous sentence
         text = _shorten(text, max_units)
     return Excerpt(text, candidates[best].row, tuple(s.text for s in ordered))
+
+
+def _with_list(candidates: Sequence[Sentence], index: int, chosen: set, max_units: float) -> set:
+    """A sentence that introduces a list (ends with a colon) brings the list's items, as many as fit."""
+    chosen = set(chosen)
+    if re.search(r"[：:]$", candidates[index].text):
+        j = index + 1
+        while j < len(candidates) and LIST_ITEM.match(candidates[j].text):
+            if _units(candidates, chosen | {j}) > max_units:
+                break
+            chosen.add(j)
+            j += 1
+    return chosen
 
 
 def _with_context(candidates: Sequence[Sentence], index: int) -> set:

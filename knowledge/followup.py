@@ -30,6 +30,20 @@ def refers_back(text: str) -> bool:
     return bool(REFERS_BACK_ZH.search(text) or REFERS_BACK_EN.search(text))
 
 
+# Words that only point back: they name nothing a sentence of the answer could contain.
+_POINTERS = re.compile(
+    r"它们|它|这个|那个|这些|那些|那里|那儿|这里|"
+    r"\b(?:this|that|these|those|it|its|one|they|them|their|there)\b",
+    re.IGNORECASE,
+)
+
+
+def without_pointers(text: str) -> str:
+    """The message without the words that point back ("How can my company get help from one?" → "…from
+    ?"): what is left are the words the message itself asks about."""
+    return re.sub(r"\s+", " ", _POINTERS.sub(" ", text)).strip()
+
+
 def is_follow_up_candidate(text: str) -> bool:
     """The message may depend on the previous question: it refers back, is short, or names no topic."""
     text = text.strip()

@@ -13,7 +13,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.chunking import Chunk, chunk_document
 from knowledge.documents import load_documents
 from knowledge.excerpts import is_boilerplate
-from knowledge.followup import is_follow_up_candidate
+from knowledge.followup import is_follow_up_candidate, without_pointers
 from knowledge.library import KnowledgeLibrary, LibraryConfig
 from knowledge.queries import clean_query
 from knowledge.search_result import SearchResult
@@ -167,3 +167,8 @@ def test_a_pointing_back_follow_up_may_move_to_a_sibling_of_the_previous_documen
     assert not _continues(alone, together, context, pointing_back=False)  # a new question keeps its answer
     elsewhere = [_result("patent-mediation", 0.94), _result("trademark-enforcement", 0.36)]
     assert not _continues(alone, elsewhere, context, pointing_back=True)
+
+
+def test_the_words_that_point_back_are_not_what_a_follow_up_asks_about() -> None:
+    assert without_pointers("How can my company get help from one?") == "How can my company get help from ?"
+    assert without_pointers("那怎么找它帮忙？") == "那怎么找 帮忙？"
