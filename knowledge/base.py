@@ -79,6 +79,11 @@ class KnowledgeBase:
             follow_seconds=settings.follow_seconds,
         )
 
+    def close(self) -> None:
+        """Stop following published builds (the follower's thread would otherwise outlive its database)."""
+        if self.follower is not None:
+            self.follower.stop()
+
     def searcher(self) -> HybridSearcher:
         if self.follower is not None:
             self.follower.start()  # once: takes the published build, then follows it in the background

@@ -6,7 +6,9 @@ import itertools
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
+from typing import Iterator
 
 import psycopg
 import pytest
@@ -31,6 +33,18 @@ def database(postgres_server: PostgresServer) -> str:
     return postgres_server.create_database(f"knowledge_{os.getpid()}_{next(_numbers)}")
 
 
+_bases: list = []
+
+
+@pytest.fixture(autouse=True)
+def _close_bases() -> Iterator[None]:
+    """Every knowledge base a test made stops following its database before the database goes away."""
+    yield
+    while _bases:
+        _bases.pop().close()
+    assert not [t for t in threading.enumerate() if t.name == "knowledge-follower" and t.is_alive()]
+
+
 def host(tmp_path: Path, name: str, corpus: Path, model_dir: str, embedder, url: str):  # noqa: ANN001, ANN201
     """One host's library (its documents, its index directory) and knowledge base, on one database."""
     index = tmp_path / name / "index"
@@ -38,6 +52,7 @@ def host(tmp_path: Path, name: str, corpus: Path, model_dir: str, embedder, url:
     base = KnowledgeBase(
         index, model_dir, embedder=embedder, published=PublishedIndex(url), follow_seconds=60
     )
+    _bases.append(base)
     return library, base
 
 
