@@ -22,6 +22,7 @@ _MARKUP = re.compile(r"<[^<>]{0,200}>")
 
 # Greetings and requests for attention before the question, thanks and urgings after it (either language:
 # people mix them, "hello，请问一下……").
+CLOSING_WITHIN = 60  # characters at the end of a message where thanks and urgings are looked for
 _OPENING = re.compile(
     r"^(?:(?:您好|你好|你们好|老师好|嗨|哈喽|在吗|在不在|打扰(?:一下|了)?|不好意思|麻烦(?:问|请教)?(?:一)?下?|"
     r"请问(?:一下|下)?|咨询(?:一)?下|想(?:问|咨询|请教)(?:一)?下?|问(?:一)?下|"
@@ -63,7 +64,11 @@ def _without_wrapping(text: str) -> str:
     plain = "".join(" " if _is_pictograph(ch) else ch for ch in text)
     plain = _REPEATED_PUNCTUATION.sub(r"\1", plain)
     plain = _IDENTIFIER.sub(" ", plain)
-    plain = _CLOSING.sub("", _OPENING.sub("", plain.strip()))
+    plain = _OPENING.sub("", plain.strip())
+    # Thanks come last and are short: only the tail is searched (from every position of a long message of
+    # commas, the search would take quadratic time).
+    head, tail = plain[:-CLOSING_WITHIN], plain[-CLOSING_WITHIN:]
+    plain = head + _CLOSING.sub("", tail)
     plain = re.sub(r"\s+([,，.。!！?？;；:：、])", r"\1", re.sub(r"\s+", " ", plain)).strip(" ,，、;；:：")
     return plain if _SUBSTANCE.search(plain) else text
 
