@@ -13,29 +13,25 @@ import re
 from knowledge.chunking import text_units
 from knowledge.lexical import query_words
 
+# Words that only point at something said before: they name nothing a sentence of the answer could contain.
+POINTERS_ZH = "它们|它|这个|那个|这些|那些|那里|那儿|这里"
+POINTERS_EN = "this|that|these|those|it|its|one|they|them|their|there"
 REFERS_BACK_ZH = re.compile(
     r"^(?:那|那么|那个|那些|这个|这些|这|它|它们|其|该|还有|另外|如果|要是|那如果|然后|再问)|"
-    r"它|它们|这个|那个|这些|那些|上述|该(?:站|点|机构|平台|协议|制度|办法|工作站)|那里|那儿|这里"
+    rf"{POINTERS_ZH}|上述|该(?:站|点|机构|平台|协议|制度|办法|工作站)"
 )
 REFERS_BACK_EN = re.compile(
     r"^(?:and|so|then|also|what about|how about|plus)\b|"
-    r"\b(?:this|that|these|those|it|its|one|they|them|their|there|such|the same|the agreement|the point)\b",
+    rf"\b(?:{POINTERS_EN}|such|the same|the agreement|the point)\b",
     re.IGNORECASE,
 )
+_POINTERS = re.compile(rf"{POINTERS_ZH}|\b(?:{POINTERS_EN})\b", re.IGNORECASE)
 SHORT_UNITS = 9  # a question of fewer content units rarely names its topic in full
 
 
 def refers_back(text: str) -> bool:
     """The message points at something said before (那/它/这个/this/that/it/one/they…)."""
     return bool(REFERS_BACK_ZH.search(text) or REFERS_BACK_EN.search(text))
-
-
-# Words that only point back: they name nothing a sentence of the answer could contain.
-_POINTERS = re.compile(
-    r"它们|它|这个|那个|这些|那些|那里|那儿|这里|"
-    r"\b(?:this|that|these|those|it|its|one|they|them|their|there)\b",
-    re.IGNORECASE,
-)
 
 
 def without_pointers(text: str) -> str:

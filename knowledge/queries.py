@@ -16,13 +16,12 @@ import html
 import re
 import unicodedata
 
-from bilingual import EN, text_language
+from bilingual import CJK_CHARS, EN, text_language
 
 _MARKUP = re.compile(r"<[^<>]{0,200}>")
 
 # Greetings and requests for attention before the question, thanks and urgings after it (either language:
 # people mix them, "hello，请问一下……").
-CLOSING_WITHIN = 60  # characters at the end of a message where thanks and urgings are looked for
 _OPENING = re.compile(
     r"^(?:(?:您好|你好|你们好|老师好|嗨|哈喽|在吗|在不在|打扰(?:一下|了)?|不好意思|麻烦(?:问|请教)?(?:一)?下?|"
     r"请问(?:一下|下)?|咨询(?:一)?下|想(?:问|咨询|请教)(?:一)?下?|问(?:一)?下|"
@@ -31,6 +30,7 @@ _OPENING = re.compile(
     r"(?:\s+there)?(?![A-Za-z])[\s,，.。!！~～:：;；、-]*)+",
     re.IGNORECASE,
 )
+CLOSING_WITHIN = 60  # characters at the end of a message where thanks and urgings are looked for
 _CLOSING = re.compile(
     r"(?:[\s,，.。!！~～]*(?:谢谢(?:您|你|你们|啦|了)?|多谢|感谢|麻烦了|辛苦了|急急急|在线等|拜托了|"
     r"(?<![A-Za-z])(?:thanks?(?:\s+(?:a\s+lot|so\s+much|in\s+advance))?|thx|ty|many\s+thanks|cheers|regards|pls|please|"
@@ -49,7 +49,7 @@ _IDENTIFIER = re.compile(
 _REPEATED_PUNCTUATION = re.compile(r"([!！?？~～.。,，])\1+")
 # What is left of a question once its wrapping is gone must still ask something: two characters of CJK or a
 # word of English, else the question is read as it came.
-_SUBSTANCE = re.compile(r"[\u3400-\u9fff]{2}|[A-Za-z]{3}")
+_SUBSTANCE = re.compile(rf"[{CJK_CHARS}]{{2}}|[A-Za-z]{{3}}")
 
 
 def clean_query(text: str) -> str:
