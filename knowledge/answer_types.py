@@ -21,7 +21,9 @@ ASKS_MONEY = re.compile(
     r"多少钱|几块钱|花多少|交多少|罚多少|赔多少|给多少|钱|(?<!消)费|收费|价格|价钱|报价|租金|房租|税|补贴|资助|补助|"
     r"\b(?:fees?|costs?|costing|price[sd]?|pricing|(?<!in )charges?|charged|pay|paying|paid|payments?|tax|"
     r"taxe[sd]|vat|rent|rents|rental|royalty|royalties|subsid(?:y|ies)|funding|how much|cheap|expensive|"
-    r"money|cash|refunds?)\b",
+    r"money|cash|refunds?)\b|"
+    # a grant of money, not a patent's grant: "can we get a grant for filing patents", "any grants for SMEs"
+    r"\b(?:get|getting|apply for|applying for|receive|any|government|a) grants?\b(?! of\b)",
     re.IGNORECASE,
 )
 STATES_MONEY = re.compile(

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import List, Optional
 
 from knowledge import excerpts
-from knowledge.answer_types import asks_about_money
+from knowledge.answer_types import asks_about_money, asks_about_time
 from knowledge.followup import is_follow_up_candidate, refers_back, with_context, without_pointers
 from knowledge.queries import clean_query
 from knowledge.search import HybridSearcher
@@ -35,6 +35,14 @@ SCOPE_OVERRULE = 1.0
 # Or when the answer's calibrated probability, which already weighs the NLU's doubt, is this high (tuning
 # part: 0.9 answered 2 more in-scope questions and no out-of-scope one; 0.8 answered a near-scope one).
 PROBABILITY_OVERRULE = 0.9
+# A follow-up that, read with the previous question, stays on the previous answer's document is answered
+# from this probability, lower than a new question's threshold: that the conversation was just answered
+# from this document is evidence the model does not see (its rows are single searches, and the previous
+# question's words dilute the follow-up's). Only when the next document is far behind (LEAD times less
+# probable) and the message asks no money or time the document does not state. Tuning part: such turns
+# were right at 0.50-0.58 and out of scope at 0.20-0.52 (the last one asking for a grant: money).
+CONTINUATION_BAR = 0.45
+CONTINUATION_LEAD = 2.0
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,8 @@ def answer(
     if context and is_follow_up_candidate(question):
         combined = with_context(context.question, question)
         again, again_vector = searcher.search_with_vector(combined, lang, k, nlu_policy=nlu_policy)
+        if not _asks_what_it_does_not_state(searcher, question, again):
+            again = _held_by_context(again, context)
         if _continues(results, again, context, refers_back(question)) and not _asks_what_it_does_not_state(
             searcher, question, again
         ):
@@ -128,11 +138,33 @@ def _overrules_the_nlu(results: List[SearchResult], follow_up: bool) -> bool:
 def _asks_what_it_does_not_state(
     searcher: HybridSearcher, follow_up: str, together: List[SearchResult]
 ) -> bool:
-    """The follow-up itself asks about money ("那请律师要多少钱？") and the document found with the previous
-    question states none: read together, the previous question's topic makes the search confident, but the
-    document cannot answer what this message asks. On the tuning part every follow-up asking about money
-    was out of scope."""
-    return asks_about_money(follow_up) and not searcher.states_money(together[0].family)
+    """The follow-up itself asks about money ("那请律师要多少钱？") or time ("要多久？") and the document
+    found with the previous question states none: read together, the previous question's topic makes the
+    search confident, but the document cannot answer what this message asks. On the tuning part every
+    follow-up asking about money was out of scope."""
+    if not together:
+        return False
+    family = together[0].family
+    return (asks_about_money(follow_up) and not searcher.states_money(family)) or (
+        asks_about_time(follow_up) and not searcher.states_time(family)
+    )
+
+
+def _held_by_context(together: List[SearchResult], context: Context) -> List[SearchResult]:
+    """``together`` with its first result counted as confident when it is the previous answer's document
+    at :data:`CONTINUATION_BAR` or more, every other document at most 1/:data:`CONTINUATION_LEAD` as
+    probable."""
+    if not together or together[0].confident:
+        return together
+    first = together[0]
+    runner_up = max((r.probability for r in together[1:] if r.family != first.family), default=0.0)
+    if (
+        first.family == context.family
+        and first.probability >= CONTINUATION_BAR
+        and runner_up * CONTINUATION_LEAD <= first.probability
+    ):
+        return [dataclasses.replace(first, confident=True), *together[1:]]
+    return together
 
 
 def _continues(

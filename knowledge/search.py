@@ -121,6 +121,10 @@ class HybridSearcher:
         """Whether a document states any amount of money (a fee, a fine, "free of charge")."""
         return family in self._money_families
 
+    def states_time(self, family: str) -> bool:
+        """Whether a document names a time limit, a duration or opening hours."""
+        return family in self._time_families
+
     def family_rows(self, family: str, lang: str) -> List[int]:
         """The passages of one document family in one language, in document order."""
         return self._family_rows.get((family, lang), [])

@@ -18,6 +18,7 @@ from knowledge.answer_types import asks_about_money, asks_about_time, states_mon
         "how much does CNIPA charge to file a patent",
         "is there stamp duty on a patent assignment, and what tax rate applies",
         "office rent in the innovation park?",
+        "ok, and can we get a grant for filing patents?",  # a grant of money
     ],
 )
 def test_questions_about_money(question: str) -> None:
@@ -32,6 +33,8 @@ def test_questions_about_money(question: str) -> None:
         "申请调解要带哪些材料",
         "our factory takes OEM orders, any trademark duties for us?",  # duties: obligations
         "what counts as trademark infringement",
+        'an agency promised us a "guaranteed grant" for 50 patents, is that ok?',  # a patent's grant
+        "is a grant of patent rights final",
     ],
 )
 def test_questions_not_about_money(question: str) -> None:

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from knowledge import excerpts
-from knowledge.answering import Context, _continues
+from knowledge.answering import Context, _continues, _held_by_context
 from knowledge.base import KnowledgeBase
 from knowledge.chunking import Chunk, chunk_document
+from knowledge.confidence import ConfidenceModel
 from knowledge.documents import load_documents
 from knowledge.excerpts import is_boilerplate
 from knowledge.followup import is_follow_up_candidate, without_pointers
@@ -154,7 +155,8 @@ def test_a_follow_up_about_money_is_not_answered_from_a_document_that_states_non
 
 def _result(family: str, probability: float) -> SearchResult:
     chunk = Chunk(f"{family}#0", f"zh/{family}", family, "zh", family, "", "…", "test", None, None)
-    return SearchResult(chunk, 0.0, 0.0, 0.0, 0.0, 0.0, probability >= 0.5, probability)
+    threshold = ConfidenceModel.load().threshold  # the fitted model's, as the searcher marks results
+    return SearchResult(chunk, 0.0, 0.0, 0.0, 0.0, 0.0, probability >= threshold, probability)
 
 
 def test_a_pointing_back_follow_up_may_move_to_a_sibling_of_the_previous_document() -> None:
@@ -167,6 +169,21 @@ def test_a_pointing_back_follow_up_may_move_to_a_sibling_of_the_previous_documen
     assert not _continues(alone, together, context, pointing_back=False)  # a new question keeps its answer
     elsewhere = [_result("patent-mediation", 0.94), _result("trademark-enforcement", 0.36)]
     assert not _continues(alone, elsewhere, context, pointing_back=True)
+
+
+def test_a_follow_up_that_stays_on_the_previous_document_needs_a_lower_probability() -> None:
+    """ "and for patents?" after a question on trademark infringement standards: read together, the same
+    document comes first at p 0.58, far ahead of any other, under the threshold for a new question."""
+    context = Context("is there a standard the bureau uses to decide trademark infringement", "standards")
+    together = [_result("standards", 0.58), _result("how-to-report-infringement", 0.01)]
+    assert not together[0].confident
+    held = _held_by_context(together, context)
+    assert held[0].confident and held[0].family == "standards" and held[1:] == together[1:]
+    assert not _held_by_context(together, Context("…", "trademark-enforcement"))[0].confident  # elsewhere
+    close = [_result("standards", 0.58), _result("how-to-report-infringement", 0.35)]
+    assert not _held_by_context(close, context)[0].confident  # another document nearly as probable
+    low = [_result("standards", 0.30), _result("how-to-report-infringement", 0.01)]
+    assert not _held_by_context(low, context)[0].confident
 
 
 def test_the_words_that_point_back_are_not_what_a_follow_up_asks_about() -> None:
