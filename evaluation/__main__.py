@@ -13,7 +13,7 @@ from evaluation.live import run_live
 from knowledge import eval_set
 from knowledge.base import KnowledgeBase
 from knowledge.eval_nlu import nlu_view
-from knowledge.evaluate import print_misses, print_summary, run, summarise
+from knowledge.evaluate import keyed_questions, print_misses, print_summary, run, summarise
 from knowledge.settings import get_settings
 
 
@@ -42,10 +42,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     nlu, declined = None, set()
     if not args.no_nlu:
         nlu, declined = nlu_view([q.text for q in eval_set.questions(eval_set.load(parts))])
+    keyed = keyed_questions(base, [q.text for q in eval_set.questions(eval_set.load(parts))])
     for part in parts:
         conversations = eval_set.load([part])
         outcomes = run(base, conversations, nlu=nlu, declined=declined)
-        figures[part] = {"offline": summarise(outcomes)}
+        figures[part] = {"offline": summarise(outcomes, keyed)}
         print_summary(part, figures[part]["offline"], "offline")
         if args.misses:
             print_misses(outcomes)
@@ -67,7 +68,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         ):
             for part in parts:
                 outcomes = run_live(servers.rasa_url, eval_set.load([part]))
-                figures[part]["live"] = summarise(outcomes)
+                figures[part]["live"] = summarise(outcomes, keyed)
                 print_summary(part, figures[part]["live"], "live over REST")
                 if args.misses:
                     print_misses(outcomes)

@@ -108,3 +108,23 @@ def test_the_build_keeps_the_keys_and_a_question_matches_its_document_best(
     again = library.store.load()
     assert [k.text for k in again.question_keys] == [k.text for k in build.question_keys]
     assert (again.question_vectors == build.question_vectors).all()
+
+
+@pytest.mark.slow
+def test_the_evaluation_tells_questions_a_key_nearly_spells_out(
+    tmp_path: Path, model_dir: str, embedder
+) -> None:
+    from knowledge.base import KnowledgeBase
+    from knowledge.evaluate import keyed_questions
+
+    corpus = tmp_path / "docs"
+    (corpus / "zh").mkdir(parents=True)
+    (corpus / "zh" / "report.md").write_text(DOC, encoding="utf-8")
+    KnowledgeLibrary(
+        LibraryConfig(docs_dir=corpus, index_dir=tmp_path / "index", embedding_model=model_dir),
+        embedder=embedder,
+    ).rebuild()
+    base = KnowledgeBase(tmp_path / "index", model_dir, embedder=embedder)
+    texts = ["假货去哪投诉？", "how do patent pools share royalties between members"]
+    assert keyed_questions(base, texts) == {"假货去哪投诉？"}
+    assert keyed_questions(base, []) == set()
