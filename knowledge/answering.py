@@ -91,10 +91,8 @@ def answer(
         again, again_vector = searcher.search_with_vector(combined, lang, k, nlu_policy=nlu_policy)
         if not _asks_what_it_does_not_state(searcher, question, again):
             again = _held_by_context(again, context)
-        if _continues(results, again, context, refers_back(question)) and not _asks_what_it_does_not_state(
-            searcher, question, again
-        ):
-            results, vector, question, follow_up = again, again_vector, combined, True
+            if _continues(results, again, context, refers_back(question)):
+                results, vector, question, follow_up = again, again_vector, combined, True
     if nlu_declined and not _overrules_the_nlu(results, follow_up):
         return Answer(results[:0], None, question, follow_up)
     if not (results and results[0].confident) or vector is None:

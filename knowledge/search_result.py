@@ -18,7 +18,7 @@ class SearchResult:
     relevance: float  # cosine minus the query's mean cosine over passages of the same language
     lexical_score: float  # BM25 (0 when no shared term)
     coverage: float  # IDF-weighted share of the question's terms found in the passage (0–1)
-    confident: bool  # the calibrated probability reaches the confidence model's threshold
+    confident: bool  # the probability reaches the model's threshold (a follow-up's: knowledge.answering)
     probability: float = 0.0  # calibrated probability that this passage's document answers the question
     features: Dict[str, float] = field(default_factory=dict, compare=False)  # what the probability used
 
