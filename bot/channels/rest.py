@@ -14,8 +14,9 @@ messages). What it adds:
   again" with HTTP 503 instead of an empty list; so does a message not answered within
   :data:`MESSAGE_TIMEOUT_SECONDS` (one that waits on the lock of a conversation whose Rasa instance died),
   before the reverse proxy in front gives up with a bare 504;
-* custom actions that fail send an apology (:mod:`bot.channels.action_failure`, installed here), and the
-  action server's replies are checked by one validator built once (:mod:`bot.channels.action_schema`);
+* custom actions that fail send an apology (:mod:`bot.channels.action_failure`, installed here), the
+  action server's replies are checked by one validator built once (:mod:`bot.channels.action_schema`),
+  and its connections are kept open between actions (:mod:`bot.channels.action_session`);
 * ``GET /webhooks/rest/`` is healthy only once Rasa is warm (:mod:`bot.channels.warm_up`).
 """
 
@@ -31,7 +32,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import action_failure, action_schema
+from bot.channels import action_failure, action_schema, action_session
 from bot.channels.guard import TEXTS, clean_text, guard, reply_language
 from bot.channels.warm_up import WarmState, warm_up
 
@@ -45,6 +46,7 @@ MESSAGE_TIMEOUT_SECONDS = 60.0
 
 action_failure.install()
 action_schema.install()
+action_session.install()
 
 
 def _messages(sender: str, text: str) -> List[Dict[str, str]]:
@@ -126,6 +128,10 @@ class GuardedRestInput(RestInput):
         @webhook.listener("after_server_start")
         async def warm(app: Any, _loop: Any) -> None:
             await warm_up(app.ctx.agent)
+
+        @webhook.listener("before_server_stop")
+        async def close(_app: Any, _loop: Any) -> None:
+            await action_session.close_sessions()
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -30,12 +30,13 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from bot.channels import action_failure, action_schema
+from bot.channels import action_failure, action_schema, action_session
 from bot.channels.guard import TEXTS, clean_text, guard, reply_language
 
 logger = logging.getLogger(__name__)
 action_failure.install()
 action_schema.install()
+action_session.install()
 MAX_SESSION_ID = 128
 
 Origins = Union[str, List[str]]
