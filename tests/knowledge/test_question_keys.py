@@ -67,13 +67,23 @@ def test_a_document_round_trips_with_its_questions() -> None:
     assert parse_document(document.to_markdown()).questions == ("假货去哪投诉", "举报要准备什么材料？")
 
 
+def _library_of_doc(tmp_path: Path, model_dir: str, embedder) -> tuple:  # noqa: ANN001 - the fixture's type
+    """A library over a corpus holding :data:`DOC`, not built yet; and the corpus directory."""
+    corpus = tmp_path / "docs"
+    (corpus / "zh").mkdir(parents=True)
+    (corpus / "zh" / "report.md").write_text(DOC, encoding="utf-8")
+    library = KnowledgeLibrary(
+        LibraryConfig(docs_dir=corpus, index_dir=tmp_path / "index", embedding_model=model_dir),
+        embedder=embedder,
+    )
+    return library, corpus
+
+
 @pytest.mark.slow
 def test_the_build_keeps_the_keys_and_a_question_matches_its_document_best(
     tmp_path: Path, model_dir: str, embedder
 ) -> None:
-    corpus = tmp_path / "docs"
-    (corpus / "zh").mkdir(parents=True)
-    (corpus / "zh" / "report.md").write_text(DOC, encoding="utf-8")
+    library, corpus = _library_of_doc(tmp_path, model_dir, embedder)
     write_doc(
         corpus,
         "zh",
@@ -81,10 +91,6 @@ def test_the_build_keeps_the_keys_and_a_question_matches_its_document_best(
         "商业秘密保护",
         "企业应签订保密协议，限制涉密信息的访问。",
         questions='["员工带走客户名单怎么办"]',
-    )
-    library = KnowledgeLibrary(
-        LibraryConfig(docs_dir=corpus, index_dir=tmp_path / "index", embedding_model=model_dir),
-        embedder=embedder,
     )
     library.rebuild()
     build = library.store.load()
@@ -117,13 +123,7 @@ def test_the_evaluation_tells_questions_a_key_nearly_spells_out(
     from knowledge.base import KnowledgeBase
     from knowledge.evaluate import keyed_questions
 
-    corpus = tmp_path / "docs"
-    (corpus / "zh").mkdir(parents=True)
-    (corpus / "zh" / "report.md").write_text(DOC, encoding="utf-8")
-    KnowledgeLibrary(
-        LibraryConfig(docs_dir=corpus, index_dir=tmp_path / "index", embedding_model=model_dir),
-        embedder=embedder,
-    ).rebuild()
+    _library_of_doc(tmp_path, model_dir, embedder)[0].rebuild()
     base = KnowledgeBase(tmp_path / "index", model_dir, embedder=embedder)
     texts = ["假货去哪投诉？", "how do patent pools share royalties between members"]
     assert keyed_questions(base, texts) == {"假货去哪投诉？"}
