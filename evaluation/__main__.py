@@ -39,10 +39,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     base = KnowledgeBase.from_settings(get_settings())
     base.searcher()  # load before timing
     figures: Dict[str, Dict] = {}
+    texts = [q.text for q in eval_set.questions(eval_set.load(parts))]
     nlu, declined = None, set()
     if not args.no_nlu:
-        nlu, declined = nlu_view([q.text for q in eval_set.questions(eval_set.load(parts))])
-    keyed = keyed_questions(base, [q.text for q in eval_set.questions(eval_set.load(parts))])
+        nlu, declined = nlu_view(texts)
+    keyed = keyed_questions(base, texts)
     for part in parts:
         conversations = eval_set.load([part])
         outcomes = run(base, conversations, nlu=nlu, declined=declined)

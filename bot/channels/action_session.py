@@ -16,8 +16,8 @@ Installed with :mod:`bot.channels.action_failure`, when our channels are importe
 from __future__ import annotations
 
 import asyncio
-from types import TracebackType
-from typing import Dict, Optional, Tuple, Type
+from contextlib import nullcontext
+from typing import Dict, Tuple
 
 import aiohttp
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
@@ -28,27 +28,10 @@ _SessionKey = Tuple[str, Tuple[Tuple[str, str], ...], Tuple[Tuple[str, str], ...
 _sessions: Dict[_SessionKey, Tuple[asyncio.AbstractEventLoop, aiohttp.ClientSession]] = {}
 
 
-class _Borrowed:
-    """``async with`` that lends the shared session and leaves it open."""
-
-    def __init__(self, session: aiohttp.ClientSession) -> None:
-        self._session = session
-
-    async def __aenter__(self) -> aiohttp.ClientSession:
-        return self._session
-
-    async def __aexit__(
-        self,
-        kind: Optional[Type[BaseException]],
-        error: Optional[BaseException],
-        traceback: Optional[TracebackType],
-    ) -> None:
-        return None
-
-
-def shared_session(endpoint: EndpointConfig) -> _Borrowed:
+def shared_session(endpoint: EndpointConfig) -> nullcontext:
     """The session of this endpoint (URL, headers, basic auth) on the running loop, made on first use
-    (Rasa opens one with ``async with endpoint.session()`` for every request to any endpoint)."""
+    (Rasa opens one with ``async with endpoint.session()`` for every request to any endpoint), lent in a
+    context that leaves it open."""
     loop = asyncio.get_running_loop()
     key: _SessionKey = (
         endpoint.url or "",
@@ -67,7 +50,7 @@ def shared_session(endpoint: EndpointConfig) -> _Borrowed:
             connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
         )
         _sessions[key] = (loop, session)
-    return _Borrowed(session)
+    return nullcontext(session)
 
 
 async def close_sessions() -> None:
