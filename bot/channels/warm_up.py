@@ -4,11 +4,12 @@ The first message after ``rasa run`` took ~0.35 s more than the others (TensorFl
 graphs on their first call), so the first user's first answer came at 4-5 times the median. The REST
 channel runs :func:`warm_up` after the server starts and its health route (``GET /webhooks/rest/``)
 answers 503 until it has; the launchers wait for that route. Nothing is stored: the prediction is made
-on a tracker that lives only here.
+on a tracker that lives only here. Then what start-up made is frozen out of the garbage collector's scans.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from typing import Any
@@ -48,6 +49,11 @@ async def warm_up(agent: Any) -> float:
     except Exception:  # a failed warm-up only costs the first user some time: serve anyway
         logger.exception("Rasa not warmed up")
     WarmState.warm = True
+    # What start-up made (the models, TensorFlow's graphs: about 620,000 objects) lives as long as the
+    # process; frozen, the collector stops scanning it: a full collection took 280 ms, in the middle of
+    # the conversations it held up (measured at 8 concurrent conversations).
+    gc.collect()
+    gc.freeze()
     seconds = time.monotonic() - started
     logger.info("Rasa warm in %.2f s", seconds)
     return seconds

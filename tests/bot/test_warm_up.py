@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ def test_warm_up_understands_and_predicts_but_stores_no_conversation(caplog) -> 
         pytest.fail(f"no trained model at {MODEL}: run 'make train'")
     agent = Agent.load(str(MODEL))
     WarmState.warm = False
+    gc.unfreeze()
 
     async def warm_and_list() -> list:
         seconds = await warm_up(agent)
@@ -29,3 +31,6 @@ def test_warm_up_understands_and_predicts_but_stores_no_conversation(caplog) -> 
     assert asyncio.run(warm_and_list()) == []
     assert WarmState.warm
     assert "not warmed up" not in caplog.text  # it ran through, not into its safety net
+    # the loaded model is out of the collector's scans (a full scan of it held every conversation up)
+    assert gc.get_freeze_count() > 100_000
+    gc.unfreeze()
