@@ -18,6 +18,8 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.channels.action_schema import response_validator
+
 logger = logging.getLogger(__name__)
 
 WARM_UP_TEXTS = ("商标侵权怎么举报？", "How do I report a counterfeit trademark?")
@@ -46,6 +48,11 @@ async def warm_up(agent: Any) -> float:
                 slots=agent.domain.slots,
             )
             agent.processor.predict_next_with_tracker(tracker)
+        # The first custom action built the validator of the action server's replies (its schema
+        # checked first: tens of ms); the first message opened the tracker store's connection. A lookup
+        # stores nothing.
+        response_validator()
+        await agent.tracker_store.retrieve("warm-up")
     except Exception:  # a failed warm-up only costs the first user some time: serve anyway
         logger.exception("Rasa not warmed up")
     WarmState.warm = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -216,3 +217,20 @@ def test_every_reply_is_in_the_answer_log_and_an_answer_names_its_log_entry(live
     assert answer_log().get(uncovered["custom"]["answer_id"]).outcome == "not_covered"
     queued = [item for item in answer_log().queue() if item.outcome == "not_covered"]
     assert [item.question for item in queued] == ["请问明天上海天气怎么样，电话138****5678"]
+
+
+def test_the_action_servers_warm_up_opens_the_answer_log_and_the_tickets(
+    live_base, corpus, monkeypatch
+) -> None:
+    """Opened (and migrated) at start-up, not by the first user's answer or ticket."""
+    from actions.server import warm_up
+
+    tickets = corpus.parent / "tickets-warm.db"
+    monkeypatch.setenv("TICKETS_DATABASE_URL", f"sqlite:///{tickets}")
+    assert warm_up() > 0
+    for database in (corpus.parent / "answers.db", tickets):
+        with sqlite3.connect(database) as connection:
+            tables = {
+                row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+        assert len(tables) >= 2, (database, tables)
