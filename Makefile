@@ -78,7 +78,8 @@ $(EMBED_MODEL)/model_card.json: requirements/actions.lock $(EMBED_MODEL_INPUTS)
 model: venvs
 	@$(MAKE) --no-print-directory $(EMBED_MODEL)/model_card.json
 
-$(KNOWLEDGE_INDEX): $(KNOWLEDGE_DOCS) $(EMBED_MODEL)/model_card.json knowledge/build_files.py knowledge/embedding.py
+$(KNOWLEDGE_INDEX): $(KNOWLEDGE_DOCS) knowledge/glossary.yml $(EMBED_MODEL)/model_card.json knowledge/build_files.py \
+		knowledge/embedding.py
 	@echo "==> indexing the knowledge base"
 	scripts/timed.sh index $(ACTIONS_PY) -m knowledge rebuild
 	@touch -h $@
