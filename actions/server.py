@@ -41,7 +41,7 @@ def warm_up() -> float:
     the next); the seconds it took."""
     from actions.answer_log import answer_log
     from actions.knowledge_answer import knowledge_base
-    from tickets.store import shared_store
+    from actions.ticket_status import ticket_store
 
     started = time.monotonic()
     base = knowledge_base()
@@ -50,10 +50,7 @@ def warm_up() -> float:
             base.answer(text, language)
     except Exception as error:  # a missing index is reported per question, politely; serve anyway
         logger.error("knowledge base not warmed up: %s", error)
-    for name, open_database in (
-        ("answer log", answer_log),
-        ("tickets", lambda: shared_store(get_settings().tickets_database_url)),
-    ):
+    for name, open_database in (("answer log", answer_log), ("tickets", ticket_store)):
         try:
             open_database()
         except Exception as error:  # a database that is down is retried on first use, as before

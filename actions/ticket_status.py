@@ -53,7 +53,7 @@ class ValidateTicketStatusForm(FormValidationAction):
         if value == FAILED:
             return {"ticket_verification": FAILED}
         number = tracker.get_slot("ticket_number")
-        ticket = await asyncio.to_thread(_store().verify, number, str(value or ""))
+        ticket = await asyncio.to_thread(ticket_store().verify, number, str(value or ""))
         if ticket is not None:
             return {"ticket_verification": "ok"}
         failures = (tracker.get_slot("status_failures") or 0) + 1
@@ -76,7 +76,7 @@ class ActionShowTicketStatus(Action):
         if tracker.get_slot("ticket_verification") != "ok":
             return reset
         language = conversation_language(tracker)
-        ticket = await asyncio.to_thread(_store().get, tracker.get_slot("ticket_number"))
+        ticket = await asyncio.to_thread(ticket_store().get, tracker.get_slot("ticket_number"))
         if ticket is None:
             dispatcher.utter_message(text=text(language, "lookup_failed"))
             return reset
@@ -98,5 +98,6 @@ class ActionShowTicketStatus(Action):
         return reset
 
 
-def _store() -> TicketStore:
+def ticket_store() -> TicketStore:
+    """The process-wide ticket store of this process's settings."""
     return shared_store(get_settings().tickets_database_url)
