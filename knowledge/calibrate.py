@@ -3,7 +3,8 @@
 Every turn of the tuning part is searched as the assistant would search it (a follow-up turn also together
 with the previous question); each of the top passages becomes a row of features, labelled 1 when its
 document is one the question expects and 0 otherwise (every passage of an out-of-scope question is a 0).
-The model is fitted in rounds, because the ranking's language gating uses the confidence itself. Choices
+The first stage is fitted in rounds, because the ranking's language gating uses the confidence itself;
+the second stage (:func:`knowledge.confidence.fit_second_stage`) once, on the last round's rows. Choices
 about features and costs are made on the tuning part's cross-validated figures (``--folds``: fitted on
 the other conversations, judged on a fold's); the held-out part is never fitted on nor looked at here:
 ``make eval`` measures it.
@@ -19,7 +20,7 @@ from typing import AbstractSet, Dict, List, Optional, Sequence
 
 from knowledge import eval_set, scope
 from knowledge.base import KnowledgeBase
-from knowledge.confidence import MODEL_FILE, ConfidenceModel, fit
+from knowledge.confidence import MODEL_FILE, ConfidenceModel, fit, fit_second_stage, with_rivals
 from knowledge.eval_nlu import nlu_view
 from knowledge.eval_set import Question
 from knowledge.evaluate import print_summary, run, summarise
@@ -75,25 +76,35 @@ def labelled_rows(
     return found
 
 
+def fit_both_stages(
+    found: Rows, wrong_answer_cost: float, without: Sequence[str] = (), rows: Optional[Sequence[int]] = None
+) -> ConfidenceModel:
+    """Both stages fitted on ``rows`` of ``found`` (all of them when None): whole searches only."""
+    chosen = range(len(found.features)) if rows is None else rows
+    features = [found.features[i] for i in chosen]
+    labels = [found.labels[i] for i in chosen]
+    decisions = [found.decisions[i] for i in chosen]
+    first = fit(features, labels, decisions, wrong_answer_cost=wrong_answer_cost, without=without)
+    return fit_second_stage(features, labels, decisions, first, wrong_answer_cost, without=without)
+
+
 def cross_validate(
-    found: Rows, folds: int, wrong_answer_cost: float, without: Sequence[str] = ()
+    found: Rows, folds: int, wrong_answer_cost: float, without: Sequence[str] = (), second_stage: bool = True
 ) -> Dict[str, float]:
     """Fitted on the other folds' conversations, judged on one fold's first-ranked rows: the share of
-    in-scope questions answered from a right document, and of (near-scope) out-of-scope ones refused."""
+    in-scope questions answered from a right document, and of (near-scope) out-of-scope ones refused.
+    ``second_stage``: judge with both stages (else the first alone)."""
     tallies = {"in_scope": [0, 0], "near_scope_refused": [0, 0], "out_of_scope_refused": [0, 0]}
     for fold in range(folds):
         train = [i for i, group in enumerate(found.groups) if group % folds != fold]
-        model = fit(
-            [found.features[i] for i in train],
-            [found.labels[i] for i in train],
-            [found.decisions[i] for i in train],
-            wrong_answer_cost=wrong_answer_cost,
-            without=without,
-        )
+        model = fit_both_stages(found, wrong_answer_cost, without, train)
+        judge, rows = model, found.features  # a model's own probability is its first stage's
+        if second_stage:
+            judge, rows = model.second, with_rivals(found.features, found.decisions, model)
         for i, group in enumerate(found.groups):
             if group % folds != fold or not found.decisions[i]:
                 continue
-            question, answered = found.questions[i], model.confident(found.features[i])
+            question, answered = found.questions[i], judge.confident(rows[i])
             if question.in_scope:
                 tallies["in_scope"][0] += int(answered and found.labels[i] == 1)
                 tallies["in_scope"][1] += 1
@@ -148,6 +159,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         rows, labels, decisions = found.features, found.labels, found.decisions
         model = fit(rows, labels, decisions, wrong_answer_cost=args.wrong_answer_cost, without=args.without)
         print(f"round {round_number}: {len(rows)} rows ({sum(labels)} positive), threshold {model.threshold}")
+    model = fit_both_stages(found, args.wrong_answer_cost, args.without)
+    print(f"second stage: threshold {model.second.threshold}, rival {model.second.weights['rival']:+.2f}")
     model = ConfidenceModel(
         model.weights,
         model.bias,
@@ -161,15 +174,18 @@ def main(argv: Optional[List[str]] = None) -> int:
             "wrong_answer_cost": args.wrong_answer_cost,
             "index_model": searcher.build.manifest.get("model"),
         },
+        model.second,
     )
     model.save(args.out)
     if args.folds > 1:  # on the last round's rows: the same searches, not run again
-        figures = cross_validate(found, args.folds, args.wrong_answer_cost, args.without)
-        print(
-            f"tuning part, {args.folds}-fold cross-validated (one search per turn): "
-            + ", ".join(f"{key} {value:.3f}" for key, value in figures.items())
-        )
-    print("weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in model.weights.items()))
+        for label, second_stage in (("first stage alone", False), ("both stages", True)):
+            figures = cross_validate(found, args.folds, args.wrong_answer_cost, args.without, second_stage)
+            print(
+                f"tuning part, {args.folds}-fold cross-validated (one search per turn), {label}: "
+                + ", ".join(f"{key} {value:.3f}" for key, value in figures.items())
+            )
+    print("first stage: " + ", ".join(f"{k} {v:+.2f}" for k, v in model.weights.items()))
+    print("second stage: " + ", ".join(f"{k} {v:+.2f}" for k, v in model.second.weights.items()))
     print(f"written to {args.out}")
     searcher.confidence = model
     base.confidence = model

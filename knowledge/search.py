@@ -6,6 +6,7 @@ The live base that loads and reloads builds is :class:`knowledge.base.KnowledgeB
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from knowledge import glossary
 from knowledge.answer_types import asks_about_money, asks_about_time, states_money, states_time
 from knowledge.build_files import Build
 from knowledge.chunking import Chunk
-from knowledge.confidence import ConfidenceModel
+from knowledge.confidence import RIVAL, ConfidenceModel, rivals
 from knowledge.embedding import Embedder
 from knowledge.faq_match import FaqIndex
 from knowledge.fusion import RRF_K, fuse
@@ -45,7 +46,9 @@ class HybridSearcher:
     in the question's own language, so a raw cosine says little. Each cosine is compared with the query's
     mean cosine over all passages of the same language ("relevance"): a passage that stands out from its
     language's background is relevant, whatever the language. Rankings use relevance; whether a passage
-    answers the question is the calibrated :class:`~knowledge.confidence.ConfidenceModel`'s call.
+    answers the question is the calibrated :class:`~knowledge.confidence.ConfidenceModel`'s call: its first
+    stage ranks and gates the languages; its second stage, when fitted, judges each document with the most
+    probable other one in view (the order stays the first stage's).
     """
 
     build: Build
@@ -280,6 +283,7 @@ class HybridSearcher:
             results.insert(
                 0, SearchResult(chunk, 1.0, cosine, cosine, 0.0, 0.0, True, entry.similarity, features)
             )
+        results = self._judged(results)
         if per_document:
             # One result per document family: a Chinese original and its translation count once.
             seen, unique = set(), []
@@ -289,6 +293,25 @@ class HybridSearcher:
                     unique.append(result)
             results = unique
         return results[:k], vector
+
+    def _judged(self, results: List[SearchResult]) -> List[SearchResult]:
+        """The second stage's probability and decision for every document result, each judged with the
+        first-stage probability of the best other document of the search (an FAQ entry keeps its own)."""
+        second = self.confidence.second
+        documents = [i for i, r in enumerate(results) if r.chunk.kind != "faq"]
+        if second is None or not documents:
+            return results
+        judged = list(results)
+        first_stage = [results[i].probability for i in documents]
+        families = [results[i].family for i in documents]
+        for i, rival in zip(documents, rivals(first_stage, families), strict=True):
+            result = results[i]
+            features = {**result.features, RIVAL: rival, "first_stage": result.probability}
+            probability = second.probability(features)
+            judged[i] = dataclasses.replace(
+                result, probability=probability, confident=probability >= second.threshold, features=features
+            )
+        return judged
 
 
 def withdrawn_rows(chunks: Sequence[Chunk], on: dt.date) -> FrozenSet[int]:

@@ -7,7 +7,15 @@ import random
 import pytest
 
 from knowledge.calibrate import Rows, cross_validate
-from knowledge.confidence import ConfidenceModel, best_threshold, fit
+from knowledge.confidence import (
+    RIVAL,
+    ConfidenceModel,
+    best_threshold,
+    fit,
+    fit_second_stage,
+    rivals,
+    with_rivals,
+)
 from knowledge.eval_set import Question
 
 
@@ -81,3 +89,53 @@ def test_cross_validation_judges_folds_it_was_not_fitted_on() -> None:
         row["relevance"] = row["coverage"] = 0.0
     blind = cross_validate(noise, folds=4, wrong_answer_cost=2.0)
     assert min(blind.values()) < 0.9
+
+
+def test_rivals_are_the_best_other_document_among_the_first_three() -> None:
+    # Ranked results of one search: two passages of "a", then "b", "c", and "d" beyond the first three.
+    families = ["a", "a", "b", "c", "d"]
+    probabilities = [0.9, 0.8, 0.5, 0.3, 0.2]
+    assert rivals(probabilities, families) == [0.5, 0.5, 0.9, 0.9, 0.9]
+    assert rivals([0.7], ["a"]) == [0.0]  # alone in the search: no rival
+
+
+def _shared_rows(count: int = 150, seed: int = 5) -> Rows:
+    """Searches whose first document looks equally good whether right or not; what tells them apart is
+    whether a second document looks as good (a near-scope question shares its probability around)."""
+    rng = random.Random(seed)
+    found = Rows([], [], [], [], [])
+    for number in range(count):
+        in_scope = number % 2 == 0
+        question = Question(f"q{number}", "zh", ("doc",) if in_scope else (), () if in_scope else ("near",))
+        for rank in range(3):
+            relevance = 0.08 + rng.gauss(0, 0.005) if rank == 0 or (rank == 1 and not in_scope) else 0.0
+            found.features.append({"relevance": relevance, "coverage": rng.random()})
+            found.labels.append(int(in_scope and rank == 0))
+            found.decisions.append(rank == 0)
+            found.groups.append(number)
+            found.questions.append(question)
+    return found
+
+
+def test_the_second_stage_refuses_when_another_document_is_as_probable() -> None:
+    found = _shared_rows()
+    first = fit(found.features, found.labels, found.decisions, wrong_answer_cost=3.0)
+    model = fit_second_stage(found.features, found.labels, found.decisions, first, wrong_answer_cost=3.0)
+    assert model.second is not None and model.second.weights[RIVAL] < 0
+    judged = with_rivals(found.features, found.decisions, model)
+    decisions = [i for i, decision in enumerate(found.decisions) if decision]
+    alone = sum(first.confident(found.features[i]) != bool(found.labels[i]) for i in decisions)
+    both = sum(model.second.confident(judged[i]) != bool(found.labels[i]) for i in decisions)
+    assert both < alone / 4  # the first stage alone cannot tell them apart; the second can
+    cross = cross_validate(found, folds=4, wrong_answer_cost=3.0)
+    assert cross["in_scope"] > 0.9 and cross["near_scope_refused"] > 0.9
+
+
+def test_a_two_stage_model_survives_its_file(tmp_path) -> None:
+    found = _shared_rows(60)
+    first = fit(found.features, found.labels, found.decisions)
+    model = fit_second_stage(found.features, found.labels, found.decisions, first)
+    model.save(tmp_path / "model.json")
+    loaded = ConfidenceModel.load(tmp_path / "model.json")
+    assert loaded == model and loaded.second is not None
+    assert ConfidenceModel.from_dict(first.to_dict()).second is None  # a one-stage file stays one stage

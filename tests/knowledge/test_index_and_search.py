@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.base import KnowledgeBase
+from knowledge.confidence import RIVAL
 from knowledge.errors import IndexUnavailableError
 from knowledge.library import KnowledgeLibrary, LibraryConfig
 from knowledge.store import IndexStore
@@ -181,6 +182,22 @@ def test_results_carry_scores_and_citations(library) -> None:
     assert set(data["citation"]) == {"doc_id", "title", "section", "source", "source_url", "lang", "updated"}
     assert data["confident"] is True and 0 < data["dense_score"] <= 1 and data["lexical_score"] > 0
     json.dumps(data, ensure_ascii=False)
+
+
+def test_the_second_stage_judges_each_document_with_its_best_rival(library) -> None:
+    base = _base(library)
+    second = base.searcher().confidence.second
+    assert second is not None  # the shipped model has both stages
+    results = base.search("商标侵权举报要准备什么证据", k=3)
+    assert len({r.family for r in results}) == len(results) == 3
+    for result in results:  # the second stage's probability and decision
+        assert result.probability == pytest.approx(second.probability(result.features))
+        assert result.confident == (result.probability >= second.threshold)
+    # ranked by the first stage; each document's rival is the most probable other one
+    first_stage = [r.features["first_stage"] for r in results]
+    assert first_stage == sorted(first_stage, reverse=True)
+    assert results[0].features[RIVAL] == pytest.approx(first_stage[1])
+    assert results[2].features[RIVAL] == pytest.approx(first_stage[0])
 
 
 @pytest.mark.parametrize("question", ["今天天气怎么样", "tell me a joke", "what's a good restaurant nearby"])
