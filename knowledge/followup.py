@@ -15,10 +15,12 @@ from knowledge.lexical import query_words
 
 # Words that only point at something said before: they name nothing a sentence of the answer could contain.
 POINTERS_ZH = "它们|它|这个|那个|这些|那些|那里|那儿|这里"
-POINTERS_EN = "this|that|these|those|it|its|one|they|them|their|there"
+POINTERS_EN = "this|that|these|those|it|its|one|ones|they|them|their|there"
 REFERS_BACK_ZH = re.compile(
     r"^(?:那|那么|那个|那些|这个|这些|这|它|它们|其|该|还有|另外|如果|要是|那如果|然后|再问)|"
-    rf"{POINTERS_ZH}|上述|该(?:站|点|机构|平台|协议|制度|办法|工作站)"
+    rf"{POINTERS_ZH}|上述|该(?:站|点|机构|平台|协议|制度|办法|工作站)|"
+    # "我们园区里有吗？": "is there one…" with what there should be left out, as said before
+    r"(?:有吗|有没有|有么)[？?。！!\s]*$"
 )
 REFERS_BACK_EN = re.compile(
     r"^(?:and|so|then|also|what about|how about|plus)\b|"
@@ -26,6 +28,8 @@ REFERS_BACK_EN = re.compile(
     re.IGNORECASE,
 )
 _POINTERS = re.compile(rf"{POINTERS_ZH}|\b(?:{POINTERS_EN})\b", re.IGNORECASE)
+# Chinese words that ask without naming anything ("有没有人能指导一下"): not the message's own topic.
+_ASKING_ZH = re.compile(r"有没有|有无|能不能|可不可以|会不会|是不是|要不要|一下")
 SHORT_UNITS = 9  # a question of fewer content units rarely names its topic in full
 
 
@@ -47,7 +51,7 @@ def is_follow_up_candidate(text: str) -> bool:
         return False
     if refers_back(text):
         return True
-    words = query_words(text)
+    words = query_words(_ASKING_ZH.sub(" ", text))
     return not words or text_units(" ".join(w.strip() for w in words)) < SHORT_UNITS
 
 

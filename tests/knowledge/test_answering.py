@@ -14,7 +14,7 @@ from knowledge.chunking import Chunk, chunk_document
 from knowledge.confidence import ConfidenceModel
 from knowledge.documents import load_documents
 from knowledge.excerpts import is_boilerplate
-from knowledge.followup import is_follow_up_candidate, without_pointers
+from knowledge.followup import is_follow_up_candidate, refers_back, without_pointers
 from knowledge.library import KnowledgeLibrary, LibraryConfig
 from knowledge.queries import clean_query
 from knowledge.search_result import SearchResult
@@ -70,12 +70,31 @@ def test_a_question_that_stands_alone_keeps_its_own_answer(base: KnowledgeBase) 
         ("它在哪里？", True),
         ("And is that agreement binding?", True),
         ("How can my company get help from one?", True),
+        ("有没有人能指导一下", True),  # asking words only: 有没有…一下 name nothing
+        ("我们园区里有吗？", True),  # "is there one in our park?": what there should be was said before
+        ("which ones?", True),
+        ("园区里有没有知识产权维权工作站", False),  # says what it asks about
         ("专利侵权纠纷的行政调解需要向哪个部门提出申请", False),
         ("Which authority handles administrative mediation of patent infringement disputes", False),
     ],
 )
 def test_follow_up_candidates(text: str, expected: bool) -> None:
     assert is_follow_up_candidate(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我们园区里有吗？", True),
+        ("上海有没有", True),
+        ("which ones?", True),
+        ("有商标侵权的判断标准吗", False),  # the thing asked about is named
+        ("园区里有没有知识产权维权工作站", False),
+        ("Are geographical indication products inspected?", False),
+    ],
+)
+def test_messages_that_point_back(text: str, expected: bool) -> None:
+    assert refers_back(text) is expected
 
 
 def test_markup_around_a_question_is_not_searched() -> None:
