@@ -4,7 +4,8 @@ One place decides, for the action server, the CLI's hit test and the evaluation 
 1. search the question alone;
 2. when it may lean on the conversation (:func:`knowledge.followup.is_follow_up_candidate`) and there was a
    previous answer, also search it together with the previous question. That reading is taken when it is
-   confident and better than the question alone: alone unanswered, or the message points back and together
+   confident and better than the question alone: alone unanswered, or the message cannot be meant alone
+   (:func:`knowledge.followup.leans_on_context`: it points back or names almost nothing) and together
    it stays with the previous answer's document or is more probable. A message the NLU takes for out of
    scope is answered only when so read as a follow-up, or when the scope classifier is sure it is about
    the plan (:func:`_overrules_the_nlu`); a follow-up that leaves the documents' subject ("那请律师多少
@@ -23,7 +24,7 @@ from typing import List, Optional
 
 from knowledge import excerpts
 from knowledge.answer_types import asks_about_money, asks_about_time
-from knowledge.followup import is_follow_up_candidate, refers_back, with_context, without_pointers
+from knowledge.followup import is_follow_up_candidate, leans_on_context, with_context, without_pointers
 from knowledge.queries import clean_query
 from knowledge.search import HybridSearcher
 from knowledge.search_result import SearchResult
@@ -91,7 +92,7 @@ def answer(
         again, again_vector = searcher.search_with_vector(combined, lang, k, nlu_policy=nlu_policy)
         if not _asks_what_it_does_not_state(searcher, question, again):
             again = _held_by_context(again, context)
-            if _continues(results, again, context, refers_back(question)):
+            if _continues(results, again, context, leans_on_context(question)):
                 results, vector, question, follow_up = again, again_vector, combined, True
     if nlu_declined and not _overrules_the_nlu(results, follow_up):
         return Answer(results[:0], None, question, follow_up)
@@ -169,7 +170,7 @@ def _continues(
     alone: List[SearchResult], together: List[SearchResult], context: Context, pointing_back: bool
 ) -> bool:
     """Read with the previous question, the follow-up is answered, and better than alone: alone it is not
-    answered; or it points back (那/它/this…) and together it keeps the previous answer's document among
+    answered; or it points back (那/它/this…, or names almost nothing: "需要带什么") and together it keeps the previous answer's document among
     its first two (a sibling document may answer the follow-up better: "那要带什么材料" after a question on
     patent mediation) or is more probable. A message answered on its own that does not point back is a new
     question."""

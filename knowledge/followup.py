@@ -31,6 +31,10 @@ _POINTERS = re.compile(rf"{POINTERS_ZH}|\b(?:{POINTERS_EN})\b", re.IGNORECASE)
 # Chinese words that ask without naming anything ("有没有人能指导一下"): not the message's own topic.
 _ASKING_ZH = re.compile(r"有没有|有无|能不能|可不可以|会不会|是不是|要不要|一下")
 SHORT_UNITS = 9  # a question of fewer content units rarely names its topic in full
+# A message of at most this many content units names almost nothing itself ("需要带什么", "how do we apply?")
+TOPIC_POOR_UNITS = 4
+# "专利的呢？", "员工泄密了呢": a short message ending in 呢 asks "and what about…", after something said
+ENDS_WITH_NE = re.compile(r"呢[？?。！!\s]*$")
 
 
 def refers_back(text: str) -> bool:
@@ -44,15 +48,28 @@ def without_pointers(text: str) -> str:
     return re.sub(r"\s+", " ", _POINTERS.sub(" ", text)).strip()
 
 
+def topic_units(text: str) -> float:
+    """How much the message names itself: its content words' length, asking words left out."""
+    words = query_words(_ASKING_ZH.sub(" ", text))
+    return text_units(" ".join(w.strip() for w in words))
+
+
 def is_follow_up_candidate(text: str) -> bool:
     """The message may depend on the previous question: it refers back, is short, or names no topic."""
     text = text.strip()
     if not text:
         return False
+    return refers_back(text) or topic_units(text) < SHORT_UNITS
+
+
+def leans_on_context(text: str) -> bool:
+    """The message cannot be meant alone: it refers back, names almost nothing itself ("需要带什么",
+    "how do we apply?"), or is short and asks "and what about…" ("专利的呢？")."""
+    text = text.strip()
     if refers_back(text):
         return True
-    words = query_words(_ASKING_ZH.sub(" ", text))
-    return not words or text_units(" ".join(w.strip() for w in words)) < SHORT_UNITS
+    units = topic_units(text)
+    return units <= TOPIC_POOR_UNITS or (units < SHORT_UNITS and bool(ENDS_WITH_NE.search(text)))
 
 
 def with_context(previous_question: str, text: str, limit: int = 200) -> str:

@@ -14,7 +14,7 @@ from knowledge.chunking import Chunk, chunk_document
 from knowledge.confidence import ConfidenceModel
 from knowledge.documents import load_documents
 from knowledge.excerpts import is_boilerplate
-from knowledge.followup import is_follow_up_candidate, refers_back, without_pointers
+from knowledge.followup import is_follow_up_candidate, leans_on_context, refers_back, without_pointers
 from knowledge.library import KnowledgeLibrary, LibraryConfig
 from knowledge.queries import clean_query
 from knowledge.search_result import SearchResult
@@ -95,6 +95,33 @@ def test_follow_up_candidates(text: str, expected: bool) -> None:
 )
 def test_messages_that_point_back(text: str, expected: bool) -> None:
     assert refers_back(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("要准备什么材料", True),  # names almost nothing itself
+        ("专利的呢？", True),  # short, "and what about…"
+        ("how do we apply?", True),
+        ("那需要准备哪些材料？", True),  # refers back
+        ("外资企业遇到商标侵权怎么投诉呢", False),  # ends in 呢 but says all it asks
+        ("网上发现假冒我们注册商标的商品去哪里举报", False),
+        ("what documents does a foreign company need to report a counterfeit", False),
+    ],
+)
+def test_messages_that_cannot_be_meant_alone(text: str, expected: bool) -> None:
+    assert leans_on_context(text) is expected
+
+
+def test_a_message_that_names_almost_nothing_stays_with_the_conversation(base: KnowledgeBase) -> None:
+    """Alone, "要准备什么材料" finds the reporting document's list of materials; after a question on mediation it asks
+    what to bring to the mediation."""
+    alone = base.answer("要准备什么材料", "zh")
+    assert alone.confident and alone.results[0].family == "report"  # reporting lists what to prepare
+    first = base.answer("专利侵权纠纷可以申请行政调解吗", "zh")
+    assert first.confident and first.results[0].family == "mediation"
+    materials = base.answer("要准备什么材料", "zh", first.context)
+    assert materials.follow_up and materials.results[0].family == "mediation"
 
 
 def test_markup_around_a_question_is_not_searched() -> None:
