@@ -170,10 +170,10 @@ def _continues(
     alone: List[SearchResult], together: List[SearchResult], context: Context, pointing_back: bool
 ) -> bool:
     """Read with the previous question, the follow-up is answered, and better than alone: alone it is not
-    answered; or it points back (那/它/this…, or names almost nothing: "需要带什么") and together it keeps the previous answer's document among
-    its first two (a sibling document may answer the follow-up better: "那要带什么材料" after a question on
-    patent mediation) or is more probable. A message answered on its own that does not point back is a new
-    question."""
+    answered; or it points back (那/它/this…, or names almost nothing: "需要带什么") and together it keeps
+    the previous answer's document among its first two (a sibling document may answer the follow-up
+    better: "那要带什么材料" after a question on patent mediation) or is more probable. A message answered
+    on its own that does not point back is a new question."""
     if not (together and together[0].confident):
         return False
     if not (alone and alone[0].confident):
