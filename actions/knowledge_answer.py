@@ -24,10 +24,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_composer import compose_answer
 from actions.answer_log import record_reply
-from actions.buttons import ask_something_else_button, open_ticket_button
+from actions.buttons import ask_about_document_button, ask_something_else_button, open_ticket_button
 from actions.channel import renders_citations
 from actions.language import conversation_language
 from actions.settings import get_settings
+from actions.texts import text as catalogue_text
 from bilingual import cjk_count, is_question, latin_word_count
 from knowledge.answering import Answer, Context
 from knowledge.base import KnowledgeBase
@@ -125,6 +126,17 @@ async def no_answer(
     return []
 
 
+def offer_related(dispatcher: CollectingDispatcher, answer: Answer, language: str) -> None:
+    """After a "not covered": the documents that came closest, each a button asking what it says. Titles
+    only, never a passage: the user chooses, and the question the button asks is answered as any other."""
+    related = answer.related
+    if related:
+        dispatcher.utter_message(
+            text=catalogue_text(language, "related_documents"),
+            buttons=[ask_about_document_button(r.chunk.title, language) for r in related],
+        )
+
+
 class ActionAnswerFromKnowledge(Action):
     """Search the policy knowledge base in the user's language and answer with citations."""
 
@@ -163,7 +175,9 @@ class ActionAnswerFromKnowledge(Action):
             [(r.chunk.chunk_id, round(r.probability, 3), r.confident) for r in answer.results],
         )
         if not answer.confident:
-            return await no_answer(dispatcher, tracker, language, declined, "utter_knowledge_not_found")
+            events = await no_answer(dispatcher, tracker, language, declined, "utter_knowledge_not_found")
+            offer_related(dispatcher, answer, language)
+            return events
         composed = compose_answer(answer, language, source_line=not renders_citations(tracker))
         best = answer.results[0]
         answer_id = await record_reply(

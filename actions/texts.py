@@ -136,6 +136,12 @@ TEXTS: Dict[str, Bilingual] = {
     # buttons
     "open_ticket_button": {"zh": "开一张援助工单", "en": "Open an assistance ticket"},
     "ask_something_else_button": {"zh": "问其他问题", "en": "Ask something else"},
+    # after a "not covered": the documents that came closest
+    "related_documents": {
+        "zh": "以下文件与您的问题最接近，可以点击查看它们讲了什么：",
+        "en": "These documents come closest to your question; choose one to see what it says:",
+    },
+    "ask_about_document": {"zh": "《{title}》讲了什么？", "en": 'What does "{title}" say?'},
     # the workstation list and the handoff
     "workstations_intro": {
         "zh": "我们的维权工作站和服务窗口：",

@@ -74,6 +74,11 @@ class ConfidenceModel:
     def confident(self, features: Dict[str, float]) -> bool:
         return self.probability(features) >= self.threshold
 
+    @property
+    def deciding(self) -> ConfidenceModel:
+        """The stage whose probability and threshold decide whether a passage answers."""
+        return self.second or self
+
     def with_second(self, second: Optional[ConfidenceModel]) -> ConfidenceModel:
         return ConfidenceModel(
             self.weights, self.bias, self.mean, self.scale, self.threshold, self.trained_on, second

@@ -234,3 +234,17 @@ def test_the_action_servers_warm_up_opens_the_answer_log_and_the_tickets(
                 row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
         assert len(tables) >= 2, (database, tables)
+
+
+def test_an_unanswered_question_offers_the_documents_that_came_closest(live_base) -> None:
+    """Mediation or reporting: both documents come close, neither answers which is better."""
+    not_covered, related = run("调解和举报哪个好", "zh")
+    assert not_covered["response"] == "utter_knowledge_not_found"
+    assert related["text"] == "以下文件与您的问题最接近，可以点击查看它们讲了什么："
+    assert not (related.get("custom") or {}).get("citations")  # titles only, no passage
+    assert [b["title"] for b in related["buttons"]] == ["专利纠纷行政调解", "商标侵权举报"]
+    # Choosing one asks what the document says, in the user's words, and that is answered from it.
+    payload = related["buttons"][1]["payload"]
+    assert payload == "《商标侵权举报》讲了什么？"
+    [answer] = run(payload, "zh")
+    assert answer["custom"]["citations"][0]["doc_id"] == "report"

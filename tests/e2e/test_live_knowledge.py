@@ -60,3 +60,22 @@ def test_questions_outside_the_plan_get_no_passage(servers: Servers, question: s
     replies = say(servers, f"oos-{abs(hash(question))}", question)
     assert citations_of(replies) == []
     assert "Sorry" in text_of(replies) or "抱歉" in text_of(replies)
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"), [("zh", "商标被人仿冒了怎么办"), ("en", "someone is copying our brand, what now?")]
+)
+def test_a_question_split_between_documents_offers_them_and_a_choice_is_answered(
+    servers: Servers, lang: str, question: str
+) -> None:
+    """No document answers clearly (the probability is shared): no passage, but the closest documents'
+    titles as buttons; choosing one is answered from that document, in the same language."""
+    sender = f"related-{lang}"
+    replies = say(servers, sender, question)
+    assert citations_of(replies) == []
+    offered = [b for r in replies for b in r.get("buttons") or [] if not b["payload"].startswith("/")]
+    assert offered, text_of(replies)
+    assert is_chinese(offered[0]["title"]) == (lang == "zh")
+    chosen = say(servers, sender, offered[0]["payload"])
+    citations = citations_of(chosen)
+    assert citations and citations[0]["title"] == offered[0]["title"] and citations[0]["lang"] == lang

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from knowledge import excerpts
-from knowledge.answering import Context, _continues, _held_by_context
+from knowledge.answering import Answer, Context, _continues, _held_by_context
 from knowledge.base import KnowledgeBase
 from knowledge.chunking import Chunk, chunk_document
 from knowledge.confidence import ConfidenceModel
@@ -201,7 +201,7 @@ def test_a_follow_up_about_money_is_not_answered_from_a_document_that_states_non
 
 def _result(family: str, probability: float) -> SearchResult:
     chunk = Chunk(f"{family}#0", f"zh/{family}", family, "zh", family, "", "…", "test", None, None)
-    threshold = ConfidenceModel.load().threshold  # the fitted model's, as the searcher marks results
+    threshold = ConfidenceModel.load().deciding.threshold  # the fitted model's, as the searcher marks results
     return SearchResult(chunk, 0.0, 0.0, 0.0, 0.0, 0.0, probability >= threshold, probability)
 
 
@@ -235,3 +235,13 @@ def test_a_follow_up_that_stays_on_the_previous_document_needs_a_lower_probabili
 def test_the_words_that_point_back_are_not_what_a_follow_up_asks_about() -> None:
     assert without_pointers("How can my company get help from one?") == "How can my company get help from ?"
     assert without_pointers("那怎么找它帮忙？") == "那怎么找 帮忙？"
+
+
+def test_an_unanswered_question_names_the_documents_that_came_closest() -> None:
+    close = [_result("report", 0.5), _result("report", 0.45), _result("mediation", 0.25), _result("gi", 0.1)]
+    assert [r.family for r in Answer(close, None, "q", False).related] == ["report", "mediation"]
+    far = [_result("report", 0.25), _result("mediation", 0.22)]
+    assert Answer(far, None, "q", False).related == []  # the best is far from an answer: nothing to offer
+    answered = [_result("report", 0.99), _result("mediation", 0.5)]
+    assert Answer(answered, None, "q", False).related == []
+    assert Answer([], None, "q", False).related == []  # declined before any search
