@@ -16,7 +16,7 @@ import asyncio
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, List, Optional, Text, TypeVar
+from typing import Any, Callable, Dict, List, Optional, Sequence, Text, TypeVar
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -33,6 +33,7 @@ from bilingual import cjk_count, is_question, latin_word_count
 from knowledge.answering import Answer, Context
 from knowledge.base import KnowledgeBase
 from knowledge.errors import KnowledgeError
+from knowledge.search_result import SearchResult
 
 logger = logging.getLogger(__name__)
 
@@ -109,11 +110,20 @@ def offer_buttons(language: str) -> List[Dict[str, str]]:
 
 
 async def no_answer(
-    dispatcher: CollectingDispatcher, tracker: Tracker, language: str, declined: bool, response: str
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    language: str,
+    declined: bool,
+    response: str,
+    related: Sequence[SearchResult] = (),
 ) -> List[Dict[Text, Any]]:
     """No passage for the user: a message the NLU declined keeps its polite decline; any other gets
     ``response`` ("not covered", "temporarily unavailable") and the usual offers. A decline and a "not
-    covered" go to the answer log, where staff review them, and carry its id so the user can rate them."""
+    covered" go to the answer log, where staff review them, and carry its id so the user can rate them.
+
+    ``related``: the documents that came closest to an uncovered question. A second message names them,
+    each a button asking what the document says (titles only, never a passage), and carries the usual
+    offers too: a chat page keeps only the last message's buttons active."""
     custom = None
     if response == "utter_knowledge_not_found" or declined:
         outcome = "declined" if declined else "not_covered"
@@ -121,20 +131,15 @@ async def no_answer(
         custom = {"type": "rateable", "answer_id": answer_id} if answer_id else None
     if declined:
         dispatcher.utter_message(response="utter_out_of_scope", json_message=custom)
+    elif related:
+        dispatcher.utter_message(response=response, json_message=custom)
+        documents = [ask_about_document_button(r.chunk.title, language) for r in related]
+        dispatcher.utter_message(
+            text=catalogue_text(language, "related_documents"), buttons=documents + offer_buttons(language)
+        )
     else:
         dispatcher.utter_message(response=response, buttons=offer_buttons(language), json_message=custom)
     return []
-
-
-def offer_related(dispatcher: CollectingDispatcher, answer: Answer, language: str) -> None:
-    """After a "not covered": the documents that came closest, each a button asking what it says. Titles
-    only, never a passage: the user chooses, and the question the button asks is answered as any other."""
-    related = answer.related
-    if related:
-        dispatcher.utter_message(
-            text=catalogue_text(language, "related_documents"),
-            buttons=[ask_about_document_button(r.chunk.title, language) for r in related],
-        )
 
 
 class ActionAnswerFromKnowledge(Action):
@@ -175,9 +180,9 @@ class ActionAnswerFromKnowledge(Action):
             [(r.chunk.chunk_id, round(r.probability, 3), r.confident) for r in answer.results],
         )
         if not answer.confident:
-            events = await no_answer(dispatcher, tracker, language, declined, "utter_knowledge_not_found")
-            offer_related(dispatcher, answer, language)
-            return events
+            return await no_answer(
+                dispatcher, tracker, language, declined, "utter_knowledge_not_found", answer.related
+            )
         composed = compose_answer(answer, language, source_line=not renders_citations(tracker))
         best = answer.results[0]
         answer_id = await record_reply(

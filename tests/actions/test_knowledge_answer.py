@@ -242,7 +242,12 @@ def test_an_unanswered_question_offers_the_documents_that_came_closest(live_base
     assert not_covered["response"] == "utter_knowledge_not_found"
     assert related["text"] == "以下文件与您的问题最接近，可以点击查看它们讲了什么："
     assert not (related.get("custom") or {}).get("citations")  # titles only, no passage
-    assert [b["title"] for b in related["buttons"]] == ["专利纠纷行政调解", "商标侵权举报"]
+    assert not_covered.get("buttons") in (
+        None,
+        [],
+    )  # the offers come last, where a chat page keeps them active
+    titles = ["专利纠纷行政调解", "商标侵权举报", "开一张援助工单", "问其他问题"]
+    assert [b["title"] for b in related["buttons"]] == titles
     # Choosing one asks what the document says, in the user's words, and that is answered from it.
     payload = related["buttons"][1]["payload"]
     assert payload == "《商标侵权举报》讲了什么？"

@@ -58,6 +58,21 @@ def test_an_english_question_is_answered_in_english_with_sources(open_page) -> N
     screenshot(chat.page, "chat-en-desktop")
 
 
+def test_an_uncovered_question_offers_the_closest_documents_and_one_click_answers(open_page) -> None:
+    """Shared between reporting and malicious registrations, the question is not answered; the page shows
+    the closest documents as active buttons, with the ticket offer, and choosing one answers from it."""
+    chat = opened(open_page)
+    reply = chat.say("商标被人仿冒了怎么办", expect="最接近")
+    assert "抱歉" in reply and not chat.last_bot().locator(".sources").count()
+    buttons = chat.last_bot().locator(".quick-reply")
+    titles = buttons.all_text_contents()
+    assert "开一张援助工单" in titles and len(titles) >= 3  # documents first, then the usual offers
+    assert all(button.is_enabled() for button in buttons.all())
+    answer = chat.click(titles[0], expect="根据")
+    assert f"根据《{titles[0]}》" in answer
+    chat.last_bot().locator(".sources").wait_for()
+
+
 def test_a_visitor_opens_a_ticket_with_the_buttons_and_looks_it_up(open_page) -> None:
     chat = opened(open_page)
     chat.say("我们的专利被网店侵权了，可以申请调解吗？", expect="根据")
