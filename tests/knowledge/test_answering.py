@@ -83,34 +83,26 @@ def test_follow_up_candidates(text: str, expected: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "points_back", "leans"),
     [
-        ("我们园区里有吗？", True),
-        ("上海有没有", True),
-        ("which ones?", True),
-        ("有商标侵权的判断标准吗", False),  # the thing asked about is named
-        ("园区里有没有知识产权维权工作站", False),
-        ("Are geographical indication products inspected?", False),
+        ("我们园区里有吗？", True, True),  # "is there one in our park?": what there should be was said before
+        ("上海有没有", True, True),
+        ("which ones?", True, True),
+        ("那需要准备哪些材料？", True, True),
+        ("要准备什么材料", False, True),  # names almost nothing itself
+        ("专利的呢？", False, True),  # short, "and what about…"
+        ("how do we apply?", False, True),
+        ("有商标侵权的判断标准吗", False, False),  # the thing asked about is named
+        ("园区里有没有知识产权维权工作站", False, False),
+        ("Are geographical indication products inspected?", False, False),
+        ("外资企业遇到商标侵权怎么投诉呢", False, False),  # ends in 呢 but says all it asks
+        ("网上发现假冒我们注册商标的商品去哪里举报", False, False),
+        ("what documents does a foreign company need to report a counterfeit", False, False),
     ],
 )
-def test_messages_that_point_back(text: str, expected: bool) -> None:
-    assert refers_back(text) is expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("要准备什么材料", True),  # names almost nothing itself
-        ("专利的呢？", True),  # short, "and what about…"
-        ("how do we apply?", True),
-        ("那需要准备哪些材料？", True),  # refers back
-        ("外资企业遇到商标侵权怎么投诉呢", False),  # ends in 呢 but says all it asks
-        ("网上发现假冒我们注册商标的商品去哪里举报", False),
-        ("what documents does a foreign company need to report a counterfeit", False),
-    ],
-)
-def test_messages_that_cannot_be_meant_alone(text: str, expected: bool) -> None:
-    assert leans_on_context(text) is expected
+def test_messages_that_point_back_or_cannot_be_meant_alone(text: str, points_back: bool, leans: bool) -> None:
+    assert refers_back(text) is points_back
+    assert leans_on_context(text) is leans
 
 
 def test_a_message_that_names_almost_nothing_stays_with_the_conversation(base: KnowledgeBase) -> None:

@@ -31,18 +31,22 @@ def _rows(count: int = 120, seed: int = 3) -> Rows:
         )
         for rank in range(2):
             right = in_scope and rank == 0
-            found.features.append(
-                {
-                    "relevance": (0.08 if right else 0.01) + rng.gauss(0, 0.01),
-                    "coverage": (0.7 if right else 0.3) + rng.gauss(0, 0.1),
-                    "bm25": rng.random(),
-                }
-            )
-            found.labels.append(int(right))
-            found.decisions.append(rank == 0)
-            found.groups.append(number)
-            found.questions.append(question)
+            features = {
+                "relevance": (0.08 if right else 0.01) + rng.gauss(0, 0.01),
+                "coverage": (0.7 if right else 0.3) + rng.gauss(0, 0.1),
+                "bm25": rng.random(),
+            }
+            _add(found, features, right, rank, number, question)
     return found
+
+
+def _add(found: Rows, features: dict, right: bool, rank: int, number: int, question: Question) -> None:
+    """One ranked passage of question ``number``: its features and label; rank 0 is the decision."""
+    found.features.append(features)
+    found.labels.append(int(right))
+    found.decisions.append(rank == 0)
+    found.groups.append(number)
+    found.questions.append(question)
 
 
 def test_fit_learns_which_signal_predicts_a_right_answer() -> None:
@@ -109,11 +113,14 @@ def _shared_rows(count: int = 150, seed: int = 5) -> Rows:
         question = Question(f"q{number}", "zh", ("doc",) if in_scope else (), () if in_scope else ("near",))
         for rank in range(3):
             relevance = 0.08 + rng.gauss(0, 0.005) if rank == 0 or (rank == 1 and not in_scope) else 0.0
-            found.features.append({"relevance": relevance, "coverage": rng.random()})
-            found.labels.append(int(in_scope and rank == 0))
-            found.decisions.append(rank == 0)
-            found.groups.append(number)
-            found.questions.append(question)
+            _add(
+                found,
+                {"relevance": relevance, "coverage": rng.random()},
+                in_scope and rank == 0,
+                rank,
+                number,
+                question,
+            )
     return found
 
 
