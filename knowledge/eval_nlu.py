@@ -31,7 +31,7 @@ def nlu_verdicts(texts: Sequence[str], model: Path = RASA_MODEL) -> Dict[str, Di
     if not model.is_file():
         raise FileNotFoundError(f"no trained Rasa model at {model}: run 'make train'")
     unique = sorted(set(texts))
-    key = hashlib.sha256(model.read_bytes()).hexdigest()[:16]
+    key = _model_key(model)
     digest = hashlib.sha256("\n".join(unique).encode()).hexdigest()[:16]
     cache = model.parent / f"nlu-verdicts-{key}-{digest}.json"
     if not cache.is_file():
@@ -50,6 +50,15 @@ def nlu_verdicts(texts: Sequence[str], model: Path = RASA_MODEL) -> Dict[str, Di
             json.dumps(dict(zip(unique, verdicts, strict=True)), ensure_ascii=False), encoding="utf-8"
         )
     return json.loads(cache.read_text(encoding="utf-8"))
+
+
+def _model_key(model: Path) -> str:
+    """The trained model and the code of our NLU components (the intent guard changes verdicts without any
+    training): a cached verdict is reused only while neither changed."""
+    digest = hashlib.sha256(model.read_bytes())
+    for source in sorted((ROOT / "bot" / "components").glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def nlu_view(texts: Sequence[str], model: Path = RASA_MODEL) -> Tuple[Dict[str, float], Set[str]]:

@@ -14,6 +14,11 @@ ticket and no one's help ("我要", "帮我", "open a ticket") is a policy quest
 Questions about the assistant itself (``ask_capabilities``, ``bot_challenge``) speak of it: 你/you, the bot,
 its service, help, a menu. DIET takes a short question about a term for one of them ("行刑衔接是啥", "when?",
 "现在还是第九条吗"): a question that names neither the assistant nor its service is a policy question too.
+
+A request for a person (``human_handoff``) names one (人工, 工作人员, staff, a human…), and a question for
+the workstation list (``list_workstations``) names a workstation, a desk or where, when and how to reach one.
+Short follow-ups are taken for them ("员工泄密了呢" for a hand-off, "哪个最快" for the list): a question
+that names neither is a policy question.
 """
 
 from __future__ import annotations
@@ -68,6 +73,21 @@ NAMES_THE_ASSISTANT = re.compile(
 )
 
 
+HANDOFF = "human_handoff"
+NAMES_A_PERSON = re.compile(
+    r"人工|真人|工作人员|客服|专人|找个人|找人|机器人|"
+    r"\b(?:staff|person|human|agent|someone|somebody|people|representative|operator|officer)\b",
+    re.IGNORECASE,
+)
+WORKSTATIONS = "list_workstations"
+NAMES_A_WORKSTATION = re.compile(
+    r"工作站|保护点|窗口|服务点|站点|现场|线下|地址|位置|在哪|哪里|哪儿|怎么去|电话|几点|上班|列表|最近|"
+    r"\b(?:workstations?|office|desks?|points?|address|where|visit|in person|hours|phone|closest|nearest|"
+    r"located|location)\b",
+    re.IGNORECASE,
+)
+
+
 def names_a_ticket(text: str) -> bool:
     """The message carries a ticket number or speaks of a ticket, a submitted case or its status."""
     text = text or ""
@@ -82,9 +102,10 @@ def asks_about_a_procedure(text: str) -> bool:
 
 
 def guard(message: Message) -> None:
-    """``ticket_status`` without a ticket, ``open_ticket`` that only asks how a procedure goes, and a
-    question about the assistant that names neither it nor its service become ``ask_policy`` (same
-    confidence, ranking reordered)."""
+    """``ticket_status`` without a ticket, ``open_ticket`` that only asks how a procedure goes, a question
+    about the assistant that names neither it nor its service, a hand-off question that names no person and
+    a workstation question that names no workstation become ``ask_policy`` (same confidence, ranking
+    reordered)."""
     intent = message.get(INTENT) or {}
     name, text = intent.get(INTENT_NAME_KEY), message.get(TEXT) or ""
     no_status = name == TICKET_STATUS and not names_a_ticket(text)
@@ -92,7 +113,9 @@ def guard(message: Message) -> None:
     not_about_the_assistant = (
         name in ABOUT_THE_ASSISTANT and is_question(text) and not NAMES_THE_ASSISTANT.search(text)
     )
-    if no_status or no_request or not_about_the_assistant:
+    no_person = name == HANDOFF and is_question(text) and not NAMES_A_PERSON.search(text)
+    no_workstation = name == WORKSTATIONS and is_question(text) and not NAMES_A_WORKSTATION.search(text)
+    if no_status or no_request or not_about_the_assistant or no_person or no_workstation:
         _to_policy(message, name, float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
 
 

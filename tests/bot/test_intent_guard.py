@@ -138,3 +138,38 @@ def test_ticket_intent_guard_leaves_other_intents(context) -> None:
     message = Message(data={TEXT: "一般什么时候查", INTENT: {"name": "greet", "confidence": 0.7}})
     TicketIntentGuard.create({}, storage, resource, execution_context).process([message])
     assert message.get(INTENT) == {"name": "greet", "confidence": 0.7}
+
+
+@pytest.mark.parametrize(
+    "intent, pattern", [("human_handoff", "NAMES_A_PERSON"), ("list_workstations", "NAMES_A_WORKSTATION")]
+)
+def test_every_hand_off_and_workstation_example_names_what_it_asks_for(intent, pattern) -> None:
+    """The guard may never undo what the training data teaches these intents."""
+    from bot.components import intent_guard
+
+    examples = _ticket_examples(intent)
+    assert len(examples) > 15
+    assert [text for text in examples if not getattr(intent_guard, pattern).search(text)] == []
+
+
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [
+        ("员工泄密了呢", "human_handoff", "ask_policy"),  # a follow-up on trade secrets
+        ("有没有人工", "human_handoff", "human_handoff"),
+        ("can i speak to someone?", "human_handoff", "human_handoff"),
+        ("转人工", "human_handoff", "human_handoff"),
+        ("哪个最快", "list_workstations", "ask_policy"),  # which way of resolving a dispute is fastest
+        ("which one is fastest?", "list_workstations", "ask_policy"),
+        ("工作站几点上班", "list_workstations", "list_workstations"),
+        ("where can i go in person?", "list_workstations", "list_workstations"),
+        ("离我最近的是哪个", "list_workstations", "list_workstations"),
+    ],
+)
+def test_a_hand_off_names_a_person_and_the_workstation_list_a_workstation(
+    context, text, intent, expected
+) -> None:
+    from rasa.shared.nlu.constants import INTENT
+
+    message = _guarded(context, text, [(intent, 0.8), ("ask_policy", 0.1)])
+    assert message.get(INTENT)["name"] == expected
