@@ -30,7 +30,7 @@ from actions.language import conversation_language
 from actions.settings import get_settings
 from actions.texts import text as catalogue_text
 from bilingual import cjk_count, is_question, latin_word_count
-from knowledge.answering import Answer, Context
+from knowledge.answering import Answer, Context, next_context
 from knowledge.base import KnowledgeBase
 from knowledge.errors import KnowledgeError
 from knowledge.search_result import SearchResult
@@ -74,11 +74,19 @@ def policy_confidence(message: Dict[str, Any]) -> Optional[float]:
 
 
 def conversation_context(tracker: Tracker) -> Optional[Context]:
-    """What the last knowledge answer of this conversation answered, if there was one."""
+    """What the last knowledge answer of this conversation answered, or, before any answer, the question last
+    left unanswered (``knowledge_doc`` empty); None at the start."""
     question, doc = tracker.get_slot("knowledge_question"), tracker.get_slot("knowledge_doc")
-    if isinstance(question, str) and question and isinstance(doc, str) and doc:
-        return Context(question, doc)
-    return None
+    if not (isinstance(question, str) and question):
+        return None
+    return Context(question, doc if isinstance(doc, str) else "")
+
+
+def context_events(context: Optional[Context], previous: Optional[Context]) -> List[Dict[Text, Any]]:
+    """The slots that carry ``context`` to the next turn (none when it is already what they hold)."""
+    if context is None or context == previous:
+        return []
+    return [SlotSet("knowledge_question", context.question), SlotSet("knowledge_doc", context.family or None)]
 
 
 def knowledge_base() -> KnowledgeBase:
@@ -162,10 +170,9 @@ class ActionAnswerFromKnowledge(Action):
             dispatcher.utter_message(response="utter_default")
             return []
         declined = intent == "out_of_scope"  # answered only as a follow-up or when surely about the plan
+        previous = conversation_context(tracker)
         try:
-            answer = await _answer(
-                text, language, conversation_context(tracker), policy_confidence(message), declined
-            )
+            answer = await _answer(text, language, previous, policy_confidence(message), declined)
         except Exception as error:  # never leave the user without an answer
             if isinstance(error, KnowledgeError):
                 logger.error("knowledge base unavailable: %s", error)
@@ -180,9 +187,9 @@ class ActionAnswerFromKnowledge(Action):
             [(r.chunk.chunk_id, round(r.probability, 3), r.confident) for r in answer.results],
         )
         if not answer.confident:
-            return await no_answer(
-                dispatcher, tracker, language, declined, "utter_knowledge_not_found", answer.related
-            )
+            not_found = "utter_knowledge_not_found"
+            await no_answer(dispatcher, tracker, language, declined, not_found, answer.related)
+            return context_events(next_context(answer, previous), previous)
         composed = compose_answer(answer, language, source_line=not renders_citations(tracker))
         best = answer.results[0]
         answer_id = await record_reply(
@@ -200,5 +207,4 @@ class ActionAnswerFromKnowledge(Action):
                 "answer_id": answer_id,
             },
         )
-        context = answer.context
-        return [SlotSet("knowledge_question", context.question), SlotSet("knowledge_doc", context.family)]
+        return context_events(answer.context, previous)

@@ -33,6 +33,11 @@ from knowledge.search_result import SearchResult
 # answered when confident; chosen on the tuning part (0.5-1.0 answered as many, 0 and below wrongly
 # answered near-scope questions).
 SCOPE_OVERRULE = 1.0
+# A message the NLU declined is read as a follow-up only when the scope classifier, reading the message
+# alone, does not take it for out of scope (log-odds at least this): read with the previous question, "tell
+# me a joke" or "推荐个餐厅" would be answered from the previous answer's document. Tuning part: the declined
+# follow-ups rightly answered so were at +0.1 to +2.8; small talk after an answer at -0.4 to -3.0.
+FOLLOW_UP_SCOPE = -0.2
 # Or when the answer's calibrated probability, which already weighs the NLU's doubt, is this high (tuning
 # part: 0.9 answered 2 more in-scope questions and no out-of-scope one; 0.8 answered a near-scope one).
 PROBABILITY_OVERRULE = 0.9
@@ -55,7 +60,8 @@ RELATED_MAX = 3
 
 @dataclass(frozen=True)
 class Context:
-    """What the next turn may lean on: the question last answered (as searched) and its document family."""
+    """What the next turn may lean on: the question last answered (as searched) and its document family; or,
+    before any answer, the question last left unanswered, with no family ("")."""
 
     question: str
     family: str
@@ -92,6 +98,19 @@ class Answer:
         return Context(self.question, self.results[0].family)
 
 
+def next_context(answered: Answer, previous: Optional[Context]) -> Optional[Context]:
+    """What the turn after ``answered`` may lean on: what it answered; else what an earlier turn answered;
+    else, before any answer, this question itself. A follow-up may complete a question left unanswered:
+    "are seasonal GI goods checked more around the holidays" went unanswered, "which products exactly?"
+    read with it is answered (tuning part: one follow-up more, nothing else moved). Its document is
+    unknown, so the lower bar of a follow-up that stays on the previous answer's document does not apply."""
+    if answered.context is not None:
+        return answered.context
+    if previous is not None and previous.family:
+        return previous
+    return Context(answered.question, "") if answered.question else previous
+
+
 def answer(
     searcher: HybridSearcher,
     text: str,
@@ -106,6 +125,7 @@ def answer(
     question = clean_query(text)
     results, vector = searcher.search_with_vector(question, lang, k, nlu_policy=nlu_policy)
     own_question, own_vector = question, vector  # what the sentences are chosen by: the message itself
+    own_scope = results[0].features.get("scope") if results else None  # the message alone: about the plan?
     follow_up = False
     if context and is_follow_up_candidate(question):
         combined = with_context(context.question, question)
@@ -114,7 +134,7 @@ def answer(
             again = _held_by_context(again, context)
             if _continues(results, again, context, leans_on_context(question)):
                 results, vector, question, follow_up = again, again_vector, combined, True
-    if nlu_declined and not _overrules_the_nlu(results, follow_up):
+    if nlu_declined and not _overrules_the_nlu(results, follow_up, own_scope):
         return Answer(results[:0], None, question, follow_up)
     if not (results and results[0].confident) or vector is None:
         return Answer(results, None, question, follow_up)
@@ -137,21 +157,20 @@ def answer(
     return Answer([shown, *results[1:]], excerpt, question, follow_up)
 
 
-def _overrules_the_nlu(results: List[SearchResult], follow_up: bool) -> bool:
+def _overrules_the_nlu(results: List[SearchResult], follow_up: bool, own_scope: Optional[float]) -> bool:
     """A message the NLU took for out of scope is answered all the same when the search is confident and
     either it was read as a follow-up of the last answer (the NLU sees each message alone: "and for
-    patents?" names no topic of the plan), or the scope classifier, which reads the message's meaning,
-    is sure it is about the plan (log-odds :data:`SCOPE_OVERRULE`), or the answer is very probable all
-    the same (:data:`PROBABILITY_OVERRULE`). On the tuning part this answered 9 more follow-up turns and 4
-    more single questions rightly, and no out-of-scope question more."""
+    patents?" names no topic of the plan) and the scope classifier does not take the message alone for
+    out of scope (``own_scope``, :data:`FOLLOW_UP_SCOPE`), or the scope classifier, which reads the
+    message's meaning, is sure it is about the plan (log-odds :data:`SCOPE_OVERRULE`), or the answer is
+    very probable all the same (:data:`PROBABILITY_OVERRULE`). On the tuning part this answered 9 more
+    follow-up turns and 4 more single questions rightly, and no out-of-scope question more."""
     if not (results and results[0].confident):
         return False
+    if follow_up:  # the results were found with the previous question: their signals are not the message's
+        return own_scope is None or own_scope >= FOLLOW_UP_SCOPE
     best = results[0]
-    return (
-        follow_up
-        or best.features.get("scope", -math.inf) >= SCOPE_OVERRULE
-        or best.probability >= PROBABILITY_OVERRULE
-    )
+    return best.features.get("scope", -math.inf) >= SCOPE_OVERRULE or best.probability >= PROBABILITY_OVERRULE
 
 
 def _asks_what_it_does_not_state(

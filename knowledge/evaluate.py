@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import AbstractSet, Callable, Dict, List, Optional, Sequence, Set
 
 from knowledge import eval_set
+from knowledge.answering import next_context
 from knowledge.base import KnowledgeBase
 from knowledge.eval_set import Conversation, Question
 
@@ -66,7 +67,7 @@ def run(
             )
             seconds = time.perf_counter() - started
             outcomes.append(Outcome(question, [r.family for r in answer.results], answer.confident, seconds))
-            context = answer.context or context
+            context = next_context(answer, context)
     return outcomes
 
 

@@ -14,6 +14,7 @@ from actions import knowledge_answer
 from actions.knowledge_answer import ActionAnswerFromKnowledge, looks_like_a_question
 from knowledge.base import KnowledgeBase
 from knowledge.library import KnowledgeLibrary, LibraryConfig
+from knowledge.queries import clean_query
 from tests.actions.conftest import make_tracker
 from tests.knowledge.conftest import write_doc
 
@@ -51,15 +52,19 @@ def run_with_events(
 
 
 def run(text: str, language: str, **kwargs) -> list[dict]:
-    """The messages; an answer (with citations) remembers what it answered for a follow-up, nothing else does."""
+    """The messages; an answer (with citations) remembers what it answered for a follow-up; a question left
+    unanswered before any answer remembers itself, with no document; nothing else remembers anything."""
     messages, events = run_with_events(text, language, **kwargs)
     answered = any((m.get("custom") or {}).get("citations") for m in messages)
+    slots = {e["name"]: e["value"] for e in events}
     if answered:
         cited = messages[0]["custom"]["citations"][0]["doc_id"]
-        assert {e["name"]: e["value"] for e in events}["knowledge_doc"] == cited
-        assert {e["name"] for e in events} == {"knowledge_question", "knowledge_doc"}
+        assert slots["knowledge_doc"] == cited and set(slots) == {"knowledge_question", "knowledge_doc"}
+    elif (kwargs.get("slots") or {}).get("knowledge_doc"):
+        assert events == []  # an earlier answer stays what a follow-up leans on
     else:
-        assert events == []
+        # as searched: without a greeting or the asker's phone number
+        assert slots in ({}, {"knowledge_question": clean_query(text), "knowledge_doc": None})
     return messages
 
 
@@ -253,3 +258,20 @@ def test_an_unanswered_question_offers_the_documents_that_came_closest(live_base
     assert payload == "《商标侵权举报》讲了什么？"
     [answer] = run(payload, "zh")
     assert answer["custom"]["citations"][0]["doc_id"] == "report"
+
+
+def test_a_question_left_unanswered_is_what_its_follow_up_may_complete(live_base) -> None:
+    """Unanswered before any answer, the question is remembered without a document; the follow-up, itself
+    unanswered alone, is searched together with it. An earlier answer is not replaced by an unanswered
+    question."""
+    messages, events = run_with_events("在国外", "zh")
+    assert not any((m.get("custom") or {}).get("citations") for m in messages)
+    slots = {e["name"]: e["value"] for e in events}
+    assert slots == {"knowledge_question": "在国外", "knowledge_doc": None}
+    [alone] = run("被起诉了怎么办", "zh")
+    assert not (alone.get("custom") or {}).get("citations")
+    [answer] = run("被起诉了怎么办", "zh", slots=slots)
+    assert answer["custom"]["citations"][0]["doc_id"] == "overseas"
+    answered = {"knowledge_question": "假冒商标的商品去哪举报", "knowledge_doc": "report"}
+    messages, kept = run_with_events("tell me a joke", "en", intent="out_of_scope", slots=answered)
+    assert kept == [] and not any((m.get("custom") or {}).get("citations") for m in messages)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from knowledge import excerpts
+from knowledge import answering, excerpts
 from knowledge.answering import Answer, Context, _continues, _held_by_context
 from knowledge.base import KnowledgeBase
 from knowledge.chunking import Chunk, chunk_document
@@ -237,3 +238,21 @@ def test_an_unanswered_question_names_the_documents_that_came_closest() -> None:
     answered = [_result("report", 0.99), _result("mediation", 0.5)]
     assert Answer(answered, None, "q", False).related == []
     assert Answer([], None, "q", False).related == []  # declined before any search
+
+
+def test_small_talk_the_nlu_declined_is_not_answered_from_the_previous_document(
+    base: KnowledgeBase, monkeypatch
+) -> None:
+    """Read with the previous question, "tell me a joke" finds its document; the scope classifier, reading
+    the message alone, keeps it from being answered so. A declined follow-up about the plan still is."""
+    first = base.answer("假冒商标的商品去哪举报", "zh")
+    assert first.confident and first.results[0].family == "report"
+    small_talk = [("tell me a joke", "en"), ("推荐个餐厅", "zh")]
+    for text, lang in small_talk:
+        assert not base.answer(text, lang, first.context, nlu_declined=True).confident
+    materials = base.answer("那要准备什么材料？", "zh", first.context, nlu_declined=True)
+    assert materials.confident and materials.follow_up and materials.results[0].family == "report"
+    monkeypatch.setattr(answering, "FOLLOW_UP_SCOPE", -math.inf)  # without the rule: answered from it
+    for text, lang in small_talk:
+        joke = base.answer(text, lang, first.context, nlu_declined=True)
+        assert joke.confident and joke.follow_up and joke.results[0].family == "report"
