@@ -79,3 +79,16 @@ def test_a_question_split_between_documents_offers_them_and_a_choice_is_answered
     chosen = say(servers, sender, offered[0]["payload"])
     citations = citations_of(chosen)
     assert citations and citations[0]["title"] == offered[0]["title"] and citations[0]["lang"] == lang
+
+
+def test_small_talk_after_an_answer_gets_no_passage_of_that_answer(servers: Servers) -> None:
+    """Read with the previous question, small talk would find the previous answer's document."""
+    sender = "small-talk-after-an-answer"
+    assert citations_of(
+        say(servers, sender, "what evidence do I need to report a counterfeit of our trademark")
+    )
+    for text in ("tell me a joke", "what's the weather like today?"):
+        replies = say(servers, sender, text)
+        assert citations_of(replies) == [], text_of(replies)
+    follow_up = say(servers, sender, "and what should the photos show?")  # the conversation goes on
+    assert citations_of(follow_up) and citations_of(follow_up)[0]["doc_id"] == "how-to-report-infringement"
