@@ -3,11 +3,13 @@
 One place decides, for the action server, the CLI's hit test and the evaluation alike:
 1. search the question alone;
 2. when it may lean on the conversation (:func:`knowledge.followup.is_follow_up_candidate`) and there was a
-   previous answer, also search it together with the previous question. That reading is taken when it is
+   previous answer (or, before any, a question left unanswered: :func:`next_context`), also search it
+   together with the previous question. That reading is taken when it is
    confident and better than the question alone: alone unanswered, or the message cannot be meant alone
    (:func:`knowledge.followup.leans_on_context`: it points back or names almost nothing) and together
    it stays with the previous answer's document or is more probable. A message the NLU takes for out of
-   scope is answered only when so read as a follow-up, or when the scope classifier is sure it is about
+   scope is answered only when so read as a follow-up (and the message alone is not out of scope: small
+   talk after an answer is no follow-up), or when the scope classifier is sure it is about
    the plan (:func:`_overrules_the_nlu`); a follow-up that leaves the documents' subject ("那请律师多少
    钱？") is not confident even with the previous question (money the documents do not state, scope);
 3. choose the sentences of the best document that answer it (:mod:`knowledge.excerpts`): for a follow-up,
