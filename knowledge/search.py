@@ -283,7 +283,6 @@ class HybridSearcher:
             results.insert(
                 0, SearchResult(chunk, 1.0, cosine, cosine, 0.0, 0.0, True, entry.similarity, features)
             )
-        results = self._judged(results)
         if per_document:
             # One result per document family: a Chinese original and its translation count once.
             seen, unique = set(), []
@@ -292,19 +291,22 @@ class HybridSearcher:
                     seen.add(result.family)
                     unique.append(result)
             results = unique
-        return results[:k], vector
+        return self._judged(results, k), vector
 
-    def _judged(self, results: List[SearchResult]) -> List[SearchResult]:
-        """The second stage's probability and decision for every document result, each judged with the
-        first-stage probability of the best other document of the search (an FAQ entry keeps its own)."""
+    def _judged(self, results: List[SearchResult], k: int) -> List[SearchResult]:
+        """The first ``k`` results, each document given the second stage's probability and decision, judged
+        with the first-stage probability of the best other document among all of ``results`` (an FAQ entry
+        keeps its own). Only the results returned are judged: a search ranks some fifty passages."""
         second = self.confidence.second
         documents = [i for i, r in enumerate(results) if r.chunk.kind != "faq"]
         if second is None or not documents:
-            return results
-        judged = list(results)
+            return results[:k]
+        judged = results[:k]
         first_stage = [results[i].probability for i in documents]
         families = [results[i].family for i in documents]
         for i, rival in zip(documents, rivals(first_stage, families), strict=True):
+            if i >= k:
+                break
             result = results[i]
             features = {**result.features, RIVAL: rival, "first_stage": result.probability}
             probability = second.probability(features)
