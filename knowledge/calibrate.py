@@ -13,6 +13,7 @@ the other conversations, judged on a fold's); the held-out part is never fitted 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,23 +160,17 @@ def main(argv: Optional[List[str]] = None) -> int:
         rows, labels, decisions = found.features, found.labels, found.decisions
         model = fit(rows, labels, decisions, wrong_answer_cost=args.wrong_answer_cost, without=args.without)
         print(f"round {round_number}: {len(rows)} rows ({sum(labels)} positive), threshold {model.threshold}")
-    model = fit_both_stages(found, args.wrong_answer_cost, args.without)
+    # The last round's first stage, and a second stage fitted on the same rows.
+    model = fit_second_stage(rows, labels, decisions, model, args.wrong_answer_cost, without=args.without)
     print(f"second stage: threshold {model.second.threshold}, rival {model.second.weights['rival']:+.2f}")
-    model = ConfidenceModel(
-        model.weights,
-        model.bias,
-        model.mean,
-        model.scale,
-        model.threshold,
-        {
-            "part": "tuning",
-            "rows": len(rows),
-            "positive": sum(labels),
-            "wrong_answer_cost": args.wrong_answer_cost,
-            "index_model": searcher.build.manifest.get("model"),
-        },
-        model.second,
-    )
+    trained_on = {
+        "part": "tuning",
+        "rows": len(rows),
+        "positive": sum(labels),
+        "wrong_answer_cost": args.wrong_answer_cost,
+        "index_model": searcher.build.manifest.get("model"),
+    }
+    model = dataclasses.replace(model, trained_on=trained_on)
     model.save(args.out)
     if args.folds > 1:  # on the last round's rows: the same searches, not run again
         for label, second_stage in (("first stage alone", False), ("both stages", True)):

@@ -16,6 +16,7 @@ out-of-scope questions (0.915 → 0.943) and lost no in-scope one (0.853 → 0.8
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from dataclasses import dataclass, field
@@ -78,11 +79,6 @@ class ConfidenceModel:
     def deciding(self) -> ConfidenceModel:
         """The stage whose probability and threshold decide whether a passage answers."""
         return self.second or self
-
-    def with_second(self, second: Optional[ConfidenceModel]) -> ConfidenceModel:
-        return ConfidenceModel(
-            self.weights, self.bias, self.mean, self.scale, self.threshold, self.trained_on, second
-        )
 
     def to_dict(self) -> Dict:
         data = {
@@ -196,9 +192,10 @@ def fit_second_stage(
     """``first`` with a second stage fitted on the same rows. The rows of one search follow its decision row
     (calibration's layout), one row per document; each gets :data:`RIVAL` from ``first``'s probabilities."""
     judged = with_rivals(rows, decisions, first)
-    return first.with_second(
-        fit(judged, labels, decisions, wrong_answer_cost, without=without, features=SECOND_STAGE_FEATURES)
+    second = fit(
+        judged, labels, decisions, wrong_answer_cost, without=without, features=SECOND_STAGE_FEATURES
     )
+    return dataclasses.replace(first, second=second)
 
 
 def with_rivals(
