@@ -64,7 +64,6 @@ REQUEST = re.compile(
 )
 
 
-ABOUT_THE_ASSISTANT = {"ask_capabilities", "bot_challenge"}
 NAMES_THE_ASSISTANT = re.compile(
     r"你|您|机器|真人|人工|客服|助手|智能|程序|自动|功能|服务|帮助|帮忙|菜单|干啥|干嘛|做什么|做啥|会什么|"
     r"怎么用|介绍|\b(?:you|u|your|yours|bot|robot|chatbot|ai|human|person|machine|automated|assistant|"
@@ -73,19 +72,25 @@ NAMES_THE_ASSISTANT = re.compile(
 )
 
 
-HANDOFF = "human_handoff"
 NAMES_A_PERSON = re.compile(
     r"人工|真人|工作人员|客服|专人|找个人|找人|机器人|"
     r"\b(?:staff|person|human|agent|someone|somebody|people|representative|operator|officer)\b",
     re.IGNORECASE,
 )
-WORKSTATIONS = "list_workstations"
 NAMES_A_WORKSTATION = re.compile(
     r"工作站|保护点|窗口|服务点|站点|现场|线下|地址|位置|在哪|哪里|哪儿|怎么去|电话|几点|上班|列表|最近|"
     r"\b(?:workstations?|office|desks?|points?|address|where|visit|in person|hours|phone|closest|nearest|"
     r"located|location)\b",
     re.IGNORECASE,
 )
+
+# A question these intents won must carry the words of what they are for, or it is a policy question.
+WORDS_OF_THE_INTENT = {
+    "ask_capabilities": NAMES_THE_ASSISTANT,
+    "bot_challenge": NAMES_THE_ASSISTANT,
+    "human_handoff": NAMES_A_PERSON,
+    "list_workstations": NAMES_A_WORKSTATION,
+}
 
 
 def names_a_ticket(text: str) -> bool:
@@ -110,12 +115,9 @@ def guard(message: Message) -> None:
     name, text = intent.get(INTENT_NAME_KEY), message.get(TEXT) or ""
     no_status = name == TICKET_STATUS and not names_a_ticket(text)
     no_request = name == OPEN_TICKET and asks_about_a_procedure(text)
-    not_about_the_assistant = (
-        name in ABOUT_THE_ASSISTANT and is_question(text) and not NAMES_THE_ASSISTANT.search(text)
-    )
-    no_person = name == HANDOFF and is_question(text) and not NAMES_A_PERSON.search(text)
-    no_workstation = name == WORKSTATIONS and is_question(text) and not NAMES_A_WORKSTATION.search(text)
-    if no_status or no_request or not_about_the_assistant or no_person or no_workstation:
+    words = WORDS_OF_THE_INTENT.get(name)
+    without_its_words = words is not None and is_question(text) and not words.search(text)
+    if no_status or no_request or without_its_words:
         _to_policy(message, name, float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
 
 
